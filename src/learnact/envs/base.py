@@ -1,0 +1,215 @@
+"""The environment contract shared by agents, the learner and user environments.
+
+A `TaskFamily` (e.g. ``pddl/gripper``) describes a kind of task: the instruction
+shown to the agent, its basic actions, one worked example, and an ordered list of
+tasks with a disjoint train/test split. `TaskFamily.make_episode(i)` gives a fresh,
+independent `Episode` for task ``i``: ``reset()`` then ``step(command)`` until
+``won`` or the step budget runs out. ``won`` means the goal was reached; running
+out of steps is *not* winning.
+
+A user environment only needs to subclass `TaskFamily` and `Episode` (see
+docs/environments.md for a complete example) and register itself.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class BasicAction:
+    """One basic action: a Python function name the agent calls and the command it becomes.
+
+    ``command`` is a template over the parameter names, e.g. ``"pick {obj} {room} {gripper}"``
+    for ``pick(obj, room, gripper)``.
+    """
+
+    name: str
+    params: tuple[str, ...]
+    doc: str
+    command: str
+
+    def __post_init__(self) -> None:
+        if not _IDENT.match(self.name):
+            raise ValueError(f"basic action name {self.name!r} is not a Python identifier")
+        for p in self.params:
+            if not _IDENT.match(p):
+                raise ValueError(f"parameter {p!r} of {self.name} is not a Python identifier")
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.params)})"
+
+    def to_command(self, *args: Any) -> str:
+        if len(args) != len(self.params):
+            raise TypeError(
+                f"{self.name}() takes {len(self.params)} arguments ({len(args)} given)"
+            )
+        return self.command.format(**{p: str(a) for p, a in zip(self.params, args, strict=True)})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "params": list(self.params),
+            "doc": self.doc,
+            "command": self.command,
+        }
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    observation: str
+    goal: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one environment command did.
+
+    ``progress`` is the best-so-far fraction of goal conditions satisfied, where the
+    family reports one (PDDL), else ``None``.
+    """
+
+    observation: str
+    valid: bool
+    won: bool
+    progress: float | None = None
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task of a family. ``index`` numbers tasks from 0 in canonical (sorted path) order."""
+
+    index: int
+    name: str
+    path: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    """A disjoint train/test split over task indices.
+
+    ``kind`` is ``"paper"`` when the family's files match a known benchmark file set and
+    the paper's train indices apply, else ``"seeded"`` (chosen with ``seed``).
+    """
+
+    train: tuple[int, ...]
+    test: tuple[int, ...]
+    kind: Literal["paper", "seeded", "custom"]
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        overlap = set(self.train) & set(self.test)
+        if overlap:
+            raise ValueError(f"train and test tasks overlap: {sorted(overlap)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"train": list(self.train), "test": list(self.test), "kind": self.kind, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where a family's tasks came from, recorded in every result."""
+
+    path: str | None
+    description: str
+    known_set: str | None = None  # e.g. "agentboard@bb7255e" when the files match a known set
+    fingerprint: str | None = None  # sha256 over the sorted (name, sha256) of all task files
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "description": self.description,
+            "known_set": self.known_set,
+            "fingerprint": self.fingerprint,
+            "warnings": list(self.warnings),
+        }
+
+
+class Episode(ABC):
+    """One play-through of one task. Not shared between concurrent episodes."""
+
+    @abstractmethod
+    def reset(self) -> ResetResult:
+        """Start (or restart) the task; returns the first observation and the goal text."""
+
+    @abstractmethod
+    def step(self, command: str) -> StepResult:
+        """Apply one environment command. An invalid command leaves the state unchanged."""
+
+    def valid_actions(self) -> list[str] | None:
+        """Commands applicable now (the agent-level ``check valid actions``), if known."""
+        return None
+
+    @property
+    def progress(self) -> float | None:
+        """Best-so-far progress rate in [0, 1], if this family reports one."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (game engines, files)."""
+
+
+class TaskFamily(ABC):
+    """A kind of task with its prompts, basic actions and tasks."""
+
+    #: registered name, e.g. ``"pddl/gripper"``
+    name: str
+    #: default step budget of an episode at test time
+    step_budget: int = 30
+
+    @property
+    @abstractmethod
+    def instruction(self) -> str:
+        """What the agent is told about the environment (not a particular task's goal)."""
+
+    @property
+    @abstractmethod
+    def basic_actions(self) -> list[BasicAction]: ...
+
+    @property
+    @abstractmethod
+    def example(self) -> str:
+        """One worked example trajectory, in the agent's Action/Observation format."""
+
+    @property
+    @abstractmethod
+    def tasks(self) -> list[TaskSpec]: ...
+
+    @property
+    @abstractmethod
+    def split(self) -> Split: ...
+
+    @property
+    @abstractmethod
+    def source(self) -> DataSource: ...
+
+    @abstractmethod
+    def make_episode(self, index: int) -> Episode:
+        """A fresh episode of task ``index`` (raises `IndexError`-like `BadInput` if out of range)."""
+
+    def action(self, name: str) -> BasicAction | None:
+        for a in self.basic_actions:
+            if a.name == name:
+                return a
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        """The JSON record `learnact envs --json` prints for this family."""
+        return {
+            "name": self.name,
+            "tasks": len(self.tasks),
+            "train": list(self.split.train),
+            "test": list(self.split.test),
+            "split": self.split.kind,
+            "step_budget": self.step_budget,
+            "source": self.source.to_dict(),
+            "basic_actions": [a.to_dict() for a in self.basic_actions],
+        }

@@ -1,0 +1,118 @@
+"""Task-family registry: built-in families, entry points and ``module:object`` class paths.
+
+A family is made by a *factory*: any callable taking ``data_dir`` (``str | None``) and
+returning a `TaskFamily`. Third-party packages plug in without editing learnact:
+
+* at run time, ``register("myenv/task", factory)``;
+* through an entry point in group ``learnact.envs`` whose name is the family name
+  and whose value is the factory (or a `TaskFamily` subclass);
+* or by naming a class path directly, e.g. ``learnact play mypkg.envs:MyFamily``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from learnact.envs.base import TaskFamily
+from learnact.errors import BadInput, UnknownFamily
+
+Factory = Callable[..., TaskFamily]
+
+ENTRY_POINT_GROUP = "learnact.envs"
+
+# Modules whose import registers the built-in families (imported lazily: some are heavy).
+_BUILTIN_MODULES = ("learnact.envs.pddl",)
+
+
+@dataclass(frozen=True)
+class Registration:
+    name: str
+    factory: Factory
+    description: str = ""
+    origin: str = "builtin"
+
+
+_REGISTRY: dict[str, Registration] = {}
+_loaded = False
+
+
+def register(name: str, factory: Factory, *, description: str = "", origin: str = "user") -> None:
+    """Register a task family under ``name`` (replacing an earlier registration)."""
+    _REGISTRY[name] = Registration(name, factory, description, origin)
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for mod in _BUILTIN_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ImportError:  # an optional extra is missing; its families are simply absent
+            continue
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _REGISTRY:
+            _REGISTRY[ep.name] = Registration(ep.name, _lazy_entry_point(ep), origin=f"entry point {ep.value}")
+
+
+def _lazy_entry_point(ep) -> Factory:  # noqa: ANN001
+    def factory(data_dir: str | None = None) -> TaskFamily:
+        return _call_factory(ep.load(), data_dir)
+
+    return factory
+
+
+def registrations() -> list[Registration]:
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def names() -> list[str]:
+    return [r.name for r in registrations()]
+
+
+def make_family(name: str, data_dir: str | None = None) -> TaskFamily:
+    """Build the family ``name`` (a registered name or a ``module:object`` class path)."""
+    _load()
+    if name in _REGISTRY:
+        return _REGISTRY[name].factory(data_dir=data_dir)
+    if ":" in name:
+        return _call_factory(_import_object(name), data_dir)
+    raise UnknownFamily(
+        f"unknown task family {name!r}; known: {', '.join(sorted(_REGISTRY)) or 'none'} "
+        "(or give a class path such as mypkg.envs:MyFamily)"
+    )
+
+
+def _import_object(path: str) -> object:
+    module_name, _, attr = path.partition(":")
+    try:
+        obj: object = importlib.import_module(module_name)
+    except ImportError as e:
+        raise BadInput(f"cannot import {module_name!r} for task family {path!r}: {e}") from e
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as e:
+            raise BadInput(f"{module_name!r} has no {attr!r} (task family {path!r})") from e
+    return obj
+
+
+def _call_factory(obj: object, data_dir: str | None) -> TaskFamily:
+    if isinstance(obj, TaskFamily):
+        return obj
+    if not callable(obj):
+        raise BadInput(f"{obj!r} is neither a TaskFamily nor a factory of one")
+    try:
+        params = inspect.signature(obj).parameters
+    except (TypeError, ValueError):
+        params = {}
+    family = obj(data_dir=data_dir) if "data_dir" in params else obj()
+    if not isinstance(family, TaskFamily):
+        raise BadInput(f"{obj!r} returned {type(family).__name__}, not a TaskFamily")
+    return family
