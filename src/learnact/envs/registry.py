@@ -7,12 +7,16 @@ returning a `TaskFamily`. Third-party packages plug in without editing learnact:
 * through an entry point in group ``learnact.envs`` whose name is the family name
   and whose value is the factory (or a `TaskFamily` subclass);
 * or by naming a class path directly, e.g. ``learnact play mypkg.envs:MyFamily``.
+
+A name may carry options in brackets, passed to the factory as string keyword
+arguments: ``pddl-gen/gripper[size=24,tasks=50,seed=3]``.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -61,8 +65,8 @@ def _load() -> None:
 
 
 def _lazy_entry_point(ep) -> Factory:  # noqa: ANN001
-    def factory(data_dir: str | None = None) -> TaskFamily:
-        return _call_factory(ep.load(), data_dir)
+    def factory(data_dir: str | None = None, **options: str) -> TaskFamily:
+        return _call_factory(ep.load(), data_dir, options)
 
     return factory
 
@@ -76,13 +80,28 @@ def names() -> list[str]:
     return [r.name for r in registrations()]
 
 
+def parse_name(name: str) -> tuple[str, dict[str, str]]:
+    """Split ``"fam[k=v,k2=v2]"`` into ``("fam", {"k": "v", "k2": "v2"})``."""
+    m = re.fullmatch(r"\s*([^\[\]]+?)\s*(?:\[(.*)\])?\s*", name)
+    if not m:
+        raise BadInput(f"malformed task family name {name!r}")
+    options: dict[str, str] = {}
+    for item in filter(None, (m.group(2) or "").split(",")):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip().isidentifier():
+            raise BadInput(f"malformed option {item!r} in {name!r} (expected key=value)")
+        options[key.strip()] = value.strip()
+    return m.group(1), options
+
+
 def make_family(name: str, data_dir: str | None = None) -> TaskFamily:
     """Build the family ``name`` (a registered name or a ``module:object`` class path)."""
     _load()
-    if name in _REGISTRY:
-        return _REGISTRY[name].factory(data_dir=data_dir)
-    if ":" in name:
-        return _call_factory(_import_object(name), data_dir)
+    base, options = parse_name(name)
+    if base in _REGISTRY:
+        return _call_factory(_REGISTRY[base].factory, data_dir, options)
+    if ":" in base:
+        return _call_factory(_import_object(base), data_dir, options)
     raise UnknownFamily(
         f"unknown task family {name!r}; known: {', '.join(sorted(_REGISTRY)) or 'none'} "
         "(or give a class path such as mypkg.envs:MyFamily)"
@@ -103,8 +122,13 @@ def _import_object(path: str) -> object:
     return obj
 
 
-def _call_factory(obj: object, data_dir: str | None) -> TaskFamily:
+def _call_factory(
+    obj: object, data_dir: str | None, options: dict[str, str] | None = None
+) -> TaskFamily:
+    options = options or {}
     if isinstance(obj, TaskFamily):
+        if options:
+            raise BadInput(f"task family {obj.name!r} takes no options")
         return obj
     if not callable(obj):
         raise BadInput(f"{obj!r} is neither a TaskFamily nor a factory of one")
@@ -112,7 +136,17 @@ def _call_factory(obj: object, data_dir: str | None) -> TaskFamily:
         params = inspect.signature(obj).parameters
     except (TypeError, ValueError):
         params = {}
-    family = obj(data_dir=data_dir) if "data_dir" in params else obj()
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    unknown = [k for k in options if k not in params and not accepts_any]
+    if unknown:
+        raise BadInput(f"unknown option(s) {', '.join(unknown)} for task family {obj!r}")
+    kwargs: dict[str, object] = dict(options)
+    if "data_dir" in params or accepts_any:
+        kwargs["data_dir"] = data_dir
+    try:
+        family = obj(**kwargs)
+    except (TypeError, ValueError) as e:
+        raise BadInput(f"bad options for task family: {e}") from e
     if not isinstance(family, TaskFamily):
         raise BadInput(f"{obj!r} returned {type(family).__name__}, not a TaskFamily")
     return family
