@@ -47,9 +47,7 @@ class BasicAction:
 
     def to_command(self, *args: Any) -> str:
         if len(args) != len(self.params):
-            raise TypeError(
-                f"{self.name}() takes {len(self.params)} arguments ({len(args)} given)"
-            )
+            raise TypeError(f"{self.name}() takes {len(self.params)} arguments ({len(args)} given)")
         return self.command.format(**{p: str(a) for p, a in zip(self.params, args, strict=True)})
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,7 +108,12 @@ class Split:
             raise ValueError(f"train and test tasks overlap: {sorted(overlap)}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"train": list(self.train), "test": list(self.test), "kind": self.kind, "seed": self.seed}
+        return {
+            "train": list(self.train),
+            "test": list(self.test),
+            "kind": self.kind,
+            "seed": self.seed,
+        }
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,9 @@ def _load() -> None:
             continue
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name not in _REGISTRY:
-            _REGISTRY[ep.name] = Registration(ep.name, _lazy_entry_point(ep), origin=f"entry point {ep.value}")
+            _REGISTRY[ep.name] = Registration(
+                ep.name, _lazy_entry_point(ep), origin=f"entry point {ep.value}"
+            )
 
 
 def _lazy_entry_point(ep) -> Factory:  # noqa: ANN001

@@ -1,0 +1,1 @@
+"""The `learnact` command line: thin Typer commands over the library."""

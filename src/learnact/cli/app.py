@@ -1,0 +1,50 @@
+"""The `learnact` Typer application; each command lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from learnact import __version__
+from learnact.cli import data_cmd, doctor_cmd, envs_cmd, play_cmd
+from learnact.cli.errors import run_cli
+
+app = typer.Typer(
+    name="learnact",
+    help="Open-action learning for LLM agents: agents that learn new actions from experience.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"learnact {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Open-action learning for LLM agents."""
+
+
+envs_cmd.register(app)
+play_cmd.register(app)
+doctor_cmd.register(app)
+data_cmd.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    command = typer.main.get_command(app)
+    code = run_cli(lambda: command.main(args=argv, prog_name="learnact", standalone_mode=False))
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""`learnact doctor`: what is installed and active on this machine."""
+
+from __future__ import annotations
+
+import importlib.util
+import platform
+import sys
+from typing import Any
+
+import typer
+
+from learnact import __version__
+from learnact.cli.console import out, print_json
+from learnact.cli.options import DataDir, Json
+from learnact.envs import registry
+from learnact.errors import BadInput
+
+EXTRAS = {
+    "local": "llama_cpp",
+    "anthropic": "anthropic",
+    "ray": "ray",
+    "alfworld": "alfworld",
+}
+
+
+def _extras() -> dict[str, bool]:
+    return {extra: importlib.util.find_spec(module) is not None for extra, module in EXTRAS.items()}
+
+
+def _sandbox() -> dict[str, Any]:
+    try:
+        from learnact.sandbox import mechanisms
+    except ImportError as e:
+        return {"error": f"sandbox unavailable: {e}"}
+    try:
+        return dict(mechanisms())
+    except Exception as e:  # noqa: BLE001 - doctor reports, it does not crash
+        return {"error": f"{type(e).__name__}: {e}"}
+
+
+def _data(data_dir: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in registry.names():
+        try:
+            family = registry.make_family(name, data_dir=data_dir)
+            found[name] = {
+                "tasks": len(family.tasks),
+                "source": family.source.path or family.source.description,
+            }
+        except BadInput as e:
+            found[name] = {"error": str(e)}
+    return found
+
+
+def _models() -> Any:
+    try:
+        from learnact.llm.models import list_models
+    except ImportError:
+        return {"error": "model registry not available"}
+    try:
+        return list_models()
+    except Exception as e:  # noqa: BLE001
+        return {"error": f"{type(e).__name__}: {e}"}
+
+
+def report(data_dir: str | None) -> dict[str, Any]:
+    return {
+        "learnact": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "extras": _extras(),
+        "sandbox": _sandbox(),
+        "data": _data(data_dir),
+        "models": _models(),
+    }
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("doctor")
+    def doctor(data_dir: str = DataDir, json_out: bool = Json) -> None:
+        """Show what is installed and active: sandbox mechanisms, extras, data, models."""
+        rep = report(data_dir)
+        if json_out:
+            print_json(rep)
+            return
+        out.print(
+            f"learnact {rep['learnact']} on Python {rep['python']} ({rep['platform']})",
+            markup=False,
+        )
+        out.print(
+            "extras: " + ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in rep["extras"].items()),
+            markup=False,
+        )
+        out.print("sandbox:", markup=False)
+        sandbox = rep["sandbox"]
+        for key, value in sandbox.items():
+            flag = value if not isinstance(value, bool) else ("active" if value else "INACTIVE")
+            out.print(f"  {key}: {flag}", markup=False)
+        out.print("data:", markup=False)
+        for name, d in rep["data"].items():
+            line = (
+                f"{d['tasks']} tasks from {d['source']}"
+                if "tasks" in d
+                else f"not found ({d['error']})"
+            )
+            out.print(f"  {name}: {line}", markup=False)
+        out.print("models:", markup=False)
+        models = rep["models"]
+        if isinstance(models, dict) and "error" in models:
+            out.print(f"  {models['error']}", markup=False)
+        else:
+            for m in models:
+                out.print(f"  {m}", markup=False)
