@@ -13,6 +13,7 @@ docs/environments.md for a complete example) and register itself.
 
 from __future__ import annotations
 
+import keyword
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -35,11 +36,12 @@ class BasicAction:
     command: str
 
     def __post_init__(self) -> None:
-        if not _IDENT.match(self.name):
+        if not _IDENT.match(self.name) or keyword.iskeyword(self.name):
             raise ValueError(f"basic action name {self.name!r} is not a Python identifier")
         for p in self.params:
-            if not _IDENT.match(p):
-                raise ValueError(f"parameter {p!r} of {self.name} is not a Python identifier")
+            if not _IDENT.match(p) or keyword.iskeyword(p):
+                # e.g. PDDL's ?from must become from_: stubs are real Python functions
+                raise ValueError(f"parameter {p!r} of {self.name} is not a usable Python name")
 
     @property
     def signature(self) -> str:

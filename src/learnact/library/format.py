@@ -1,0 +1,192 @@
+"""The action library on disk: a directory with ``actions.py`` and ``library.json``.
+
+``actions.py`` holds the learned actions as plain Python functions with docstrings. The
+environment's basic actions are *not* imported: when the library runs (always inside the
+sandbox) each basic action is bound as a global function of the same name and
+parameters, which returns the observation text and raises ``ActionFailed`` when the
+environment says the action was not valid. Top-level functions listed in
+``library.json`` are the actions the agent sees; other top-level functions are helpers.
+
+``library.json`` (``format_version`` 1)::
+
+    {
+      "format_version": 1,
+      "family": "pddl/gripper",
+      "actions": {
+        "carry_to": {"description": "...", "notes": ["..."]}
+      },
+      "usage_example": "Goal: ...\\nObservation: ...\\nAction: carry_to(...)\\n..."
+    }
+
+Unknown keys are kept as they are, so later versions can add fields.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from learnact.errors import BadInput
+
+FORMAT_VERSION = 1
+ACTIONS_FILE = "actions.py"
+META_FILE = "library.json"
+
+_BUILTIN_NAMES = set(dir(builtins))
+
+
+@dataclass
+class LearnedAction:
+    name: str
+    params: tuple[str, ...]
+    description: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.params)})"
+
+
+@dataclass
+class ActionLibrary:
+    source: str
+    actions: list[LearnedAction]
+    usage_example: str = ""
+    family: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # --- construction -------------------------------------------------------------------
+    @classmethod
+    def from_source(
+        cls,
+        source: str,
+        meta: dict[str, Any] | None = None,
+        *,
+        origin: str = ACTIONS_FILE,
+    ) -> ActionLibrary:
+        """Build a library from ``actions.py`` text and ``library.json`` data."""
+        meta = dict(meta or {})
+        version = meta.pop("format_version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            raise BadInput(
+                f"unsupported action-library format_version {version!r} (supported: {FORMAT_VERSION})"
+            )
+        functions = _top_level_functions(source, origin)
+        listed: dict[str, Any] = meta.pop("actions", None) or {}
+        unknown = [name for name in listed if name not in functions]
+        if unknown:
+            raise BadInput(f"{META_FILE} lists actions not defined in {origin}: {', '.join(unknown)}")
+        names = list(listed) if listed else [n for n in functions if not n.startswith("_")]
+        actions = []
+        for name in names:
+            fn = functions[name]
+            entry = listed.get(name, {})
+            description = entry.get("description") or ast.get_docstring(fn) or ""
+            notes = entry.get("notes") or []
+            if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+                raise BadInput(f"notes of action {name!r} must be a list of strings")
+            params = tuple(a.arg for a in fn.args.args)
+            actions.append(LearnedAction(name, params, description.strip(), list(notes)))
+        return cls(
+            source=source,
+            actions=actions,
+            usage_example=meta.pop("usage_example", "") or "",
+            family=meta.pop("family", None),
+            extra=meta,
+        )
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> ActionLibrary:
+        d = Path(directory)
+        code_path, meta_path = d / ACTIONS_FILE, d / META_FILE
+        if not code_path.is_file():
+            raise BadInput(f"not an action library: {code_path} is missing")
+        meta: dict[str, Any] = {}
+        if meta_path.is_file():
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as e:
+                raise BadInput(f"{meta_path} is not valid JSON: {e}") from e
+            if not isinstance(meta, dict):
+                raise BadInput(f"{meta_path} must hold a JSON object")
+        return cls.from_source(code_path.read_text(encoding="utf-8"), meta, origin=str(code_path))
+
+    # --- persistence --------------------------------------------------------------------
+    def to_meta(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "family": self.family,
+            "actions": {
+                a.name: {"description": a.description, "notes": list(a.notes)} for a in self.actions
+            },
+            "usage_example": self.usage_example,
+            **self.extra,
+        }
+
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write both files atomically (a crash leaves the old or the new file, never half)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        _atomic_write(d / ACTIONS_FILE, self.source)
+        _atomic_write(d / META_FILE, json.dumps(self.to_meta(), indent=2) + "\n")
+        return d
+
+    # --- checks and views ---------------------------------------------------------------
+    def action(self, name: str) -> LearnedAction | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def check_calls(self, basic_actions: set[str]) -> None:
+        """Refuse code that calls names that are neither basic actions nor defined here."""
+        undefined = unknown_calls(self.source, basic_actions)
+        if undefined:
+            raise BadInput(
+                "learned actions call unknown functions: "
+                + ", ".join(sorted(undefined))
+                + f" (basic actions: {', '.join(sorted(basic_actions))})"
+            )
+
+
+def _top_level_functions(source: str, origin: str) -> dict[str, ast.FunctionDef]:
+    try:
+        tree = ast.parse(source, filename=origin)
+    except SyntaxError as e:
+        raise BadInput(f"{origin} does not parse: line {e.lineno}: {e.msg}") from e
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def unknown_calls(source: str, basic_actions: set[str]) -> set[str]:
+    """Names called in ``source`` that nothing defines (basic actions, builtins, or the code)."""
+    tree = ast.parse(source)
+    bound: set[str] = set(basic_actions) | _BUILTIN_NAMES | {"ActionFailed"}
+    called: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            called.add(node.func.id)
+    return called - bound
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
