@@ -169,6 +169,10 @@ class TaskFamily(ABC):
     name: str
     #: default step budget of an episode at test time
     step_budget: int = 30
+    #: True when every valid observation describes the whole state (PDDL): the agent then
+    #: shows a learned call's last observation; False when observations are events
+    #: (ALFWorld): the agent shows all the observations a learned call produced.
+    state_observations: bool = True
 
     @property
     @abstractmethod

@@ -1,0 +1,146 @@
+"""Episodes as structured data: every step, prompt, completion and sub-action.
+
+Trajectories are written as JSON lines. Prompts are large and repeat across episodes
+(e.g. a Code-as-Policies prompt per task), so each distinct prompt is stored once, keyed
+by its sha256, and steps refer to it by hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+StepKind = Literal["action", "think", "check", "unparsable", "program"]
+
+
+def prompt_hash(messages: list[dict[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class SubAction:
+    command: str
+    observation: str
+    valid: bool
+
+
+@dataclass
+class StepRecord:
+    index: int
+    kind: StepKind
+    prompt: str | None  # hash into the prompt store
+    completion: str  # raw text from the model
+    call: str | None  # the parsed line that ran, if any
+    observation: str
+    valid: bool
+    sub_actions: list[SubAction] = field(default_factory=list)
+    learned_call: str | None = None  # name of the learned action called, if it was one
+    error: str | None = None
+    won: bool = False
+    progress: float | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+
+
+@dataclass
+class EpisodeRecord:
+    family: str
+    task: int
+    task_name: str
+    method: str
+    model: str
+    steps: list[StepRecord] = field(default_factory=list)
+    won: bool = False
+    progress: float | None = None
+    goal: str = ""
+    first_observation: str = ""
+    library: str | None = None  # library fingerprint or path, for learnact
+    data_source: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.steps)
+
+    @property
+    def n_basic_actions(self) -> int:
+        return sum(len(s.sub_actions) for s in self.steps)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "task": self.task,
+            "task_name": self.task_name,
+            "method": self.method,
+            "model": self.model,
+            "won": self.won,
+            "progress": self.progress,
+            "steps": self.n_steps,
+            "basic_actions": self.n_basic_actions,
+            "prompt_tokens": sum(s.prompt_tokens for s in self.steps),
+            "completion_tokens": sum(s.completion_tokens for s in self.steps),
+            "error": self.error,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["summary"] = self.summary()
+        return d
+
+
+class TrajectoryWriter:
+    """Appends episodes to ``trajectories.jsonl`` and new prompts to ``prompts.jsonl``.
+
+    Each line is written whole and flushed, so a crash loses at most the line being
+    written; readers skip a torn last line.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.episodes_path = self.dir / "trajectories.jsonl"
+        self.prompts_path = self.dir / "prompts.jsonl"
+        self._seen = {rec["hash"] for rec in read_jsonl(self.prompts_path)}
+        self._lock = threading.Lock()
+
+    def add_prompt(self, messages: list[dict[str, str]]) -> str:
+        h = prompt_hash(messages)
+        with self._lock:
+            if h not in self._seen:
+                _append_line(self.prompts_path, {"hash": h, "messages": messages})
+                self._seen.add(h)
+        return h
+
+    def add_episode(self, episode: EpisodeRecord) -> None:
+        with self._lock:
+            _append_line(self.episodes_path, episode.to_dict())
+
+
+def _append_line(path: Path, record: dict[str, Any]) -> None:
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Records of a JSON-lines file; a torn last line (crash mid-write) is skipped."""
+    p = Path(path)
+    if not p.exists():
+        return []
+    out = []
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
