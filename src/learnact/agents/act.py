@@ -1,0 +1,252 @@
+"""The Act agent (LearnAct's acting agent) and ReAct, which may also think.
+
+Each step the model sees the instruction with the basic and learned actions, the learned
+actions' usage notes, the examples, the goal and the recent history; it answers with one
+line of Python, which runs in the sandbox (never in this process).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from learnact.agents.history import History, Truncation
+from learnact.agents.observe import NOT_VALID, observe
+from learnact.agents.parsing import first_line_reply, parse_action, parse_think
+from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction, TrajectoryWriter
+from learnact.envs.base import TaskFamily
+from learnact.library import ActionLibrary
+from learnact.prompts import render
+
+CHECK_VALID = "check_valid_actions"
+STOP = ["\nObservation"]
+
+
+@dataclass
+class AgentConfig:
+    """Knobs of the acting loop; ``None`` means "the family's / model's default"."""
+
+    max_steps: int | None = None
+    history_window: int = 20
+    history_tokens: int | None = 3000
+    truncation: Truncation | None = None  # None: "halving" for local: models, else "sliding"
+    max_basic_actions: int = 50
+    max_tokens: int = 128
+    temperature: float = 0.0
+    seed: int | None = None
+    timeout_s: float = 10.0
+    allow_check: bool = True
+
+
+def default_truncation(model_spec: str) -> Truncation:
+    return "halving" if model_spec.startswith("local:") else "sliding"
+
+
+def call_example(family: TaskFamily) -> str:
+    a = family.basic_actions[0]
+    return f"{a.name}({', '.join(repr(p) for p in a.params)})"
+
+
+class ActAgent:
+    """Acts one line of Python per step. ``react=True`` gives the ReAct baseline."""
+
+    method = "act"
+
+    def __init__(
+        self,
+        family: TaskFamily,
+        model: Any,
+        sandbox: Any,
+        *,
+        library: ActionLibrary | None = None,
+        plan: str | None = None,
+        config: AgentConfig | None = None,
+        react: bool = False,
+        writer: TrajectoryWriter | None = None,
+        run: str | None = None,
+        method: str | None = None,
+    ) -> None:
+        self.family = family
+        self.model = model
+        self.sandbox = sandbox
+        self.library = library
+        self.plan = plan
+        self.config = config or AgentConfig()
+        self.react = react
+        self.writer = writer
+        self.run_name = run
+        self.method = method or ("react" if react else "act") + (
+            "" if library is None else "+library"
+        )
+        self.basic_names = {a.name for a in family.basic_actions}
+        self.learned_names = {a.name for a in library.actions} if library else set()
+
+    # --- prompt -------------------------------------------------------------------------
+    def system_prompt(self) -> str:
+        lib = self.library
+        return render(
+            "act_system",
+            instruction=self.family.instruction,
+            call_example=call_example(self.family),
+            react=self.react,
+            allow_check=self.config.allow_check,
+            basic_actions=self.family.basic_actions,
+            learned_actions=lib.actions if lib else [],
+            plan=self.plan,
+            usage_example=lib.usage_example if lib else "",
+            example=self.family.example,
+        )
+
+    def messages(self, system: str, goal: str, history: History) -> list[dict[str, str]]:
+        shown = history.visible(
+            lambda entries: render("act_user", goal=goal, history=entries, dropped=0)
+        )
+        user = render("act_user", goal=goal, history=shown, dropped=history.dropped)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    # --- episode ------------------------------------------------------------------------
+    def run(self, task: int, on_step: Callable[[StepRecord], None] | None = None) -> EpisodeRecord:
+        cfg = self.config
+        spec = self.family.tasks[task]
+        record = EpisodeRecord(
+            family=self.family.name,
+            task=task,
+            task_name=spec.name,
+            method=self.method,
+            model=getattr(self.model, "spec", str(self.model)),
+            data_source=self.family.source.to_dict(),
+        )
+        episode = self.family.make_episode(task)
+        try:
+            self._play(episode, record, cfg, on_step)
+        finally:
+            episode.close()
+        if self.writer is not None:
+            self.writer.add_episode(record)
+        return record
+
+    def _play(self, episode: Any, record: EpisodeRecord, cfg: AgentConfig, on_step: Any) -> None:
+        first = episode.reset()
+        record.goal, record.first_observation = first.goal, first.observation
+        spec = getattr(self.model, "spec", "")
+        history = History(
+            window=cfg.history_window,
+            token_budget=cfg.history_tokens,
+            truncation=cfg.truncation or default_truncation(str(spec)),
+        )
+        history.add(None, first.observation)
+        system = self.system_prompt()
+        last_state = first.observation
+        max_steps = cfg.max_steps or self.family.step_budget
+        for index in range(max_steps):
+            messages = self.messages(system, first.goal, history)
+            prompt_ref = self.writer.add_prompt(messages) if self.writer else None
+            started = time.perf_counter()
+            completion = self.model.complete(
+                messages,
+                purpose="act",
+                family=self.family.name,
+                run=self.run_name,
+                max_tokens=cfg.max_tokens,
+                temperature=cfg.temperature,
+                stop=STOP,
+                seed=cfg.seed,
+            )
+            latency = time.perf_counter() - started
+            raw = completion.text or ""
+            reply = first_line_reply(raw)
+            step = self._step(episode, index, reply, last_state)
+            step.prompt, step.completion = prompt_ref, raw
+            step.latency_s = latency
+            usage = getattr(completion, "usage", None)
+            step.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+            step.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            record.steps.append(step)
+            history.add(step.call or reply.strip() or "(empty answer)", step.observation)
+            if step.valid and self.family.state_observations and step.sub_actions:
+                last_state = next(
+                    (s.observation for s in reversed(step.sub_actions) if s.valid), last_state
+                )
+            if step.progress is not None:
+                record.progress = step.progress
+            if on_step:
+                on_step(step)
+            if step.won:
+                record.won = True
+                break
+        if record.progress is None:
+            record.progress = episode.progress
+
+    def _step(self, episode: Any, index: int, reply: str, last_state: str) -> StepRecord:
+        if self.react:
+            thought = parse_think(reply)
+            if thought is not None:
+                return StepRecord(index, "think", None, "", f"Think: {thought}", "OK.", True)
+        known = self.basic_names | self.learned_names | {CHECK_VALID}
+        call = parse_action(reply, known) or parse_action(reply)
+        if call is None:
+            text = f"{NOT_VALID} Answer with one line of Python that calls one action, e.g. {call_example(self.family)}."
+            return StepRecord(index, "unparsable", None, "", None, text, False, error="unparsable")
+        if call.name == CHECK_VALID and self.config.allow_check:
+            valid = episode.valid_actions()
+            text = (
+                "Valid actions: " + ", ".join(valid)
+                if valid
+                else "This environment cannot list valid actions."
+            )
+            return StepRecord(index, "check", None, "", call.code, text, valid is not None)
+        return self._execute(episode, index, call.code, call.name, last_state)
+
+    def _execute(
+        self, episode: Any, index: int, code: str, name: str, last_state: str
+    ) -> StepRecord:
+        state = {"won": False, "progress": None}
+
+        def execute(command: str) -> tuple[str, bool]:
+            if state["won"]:
+                # Sticky success: once the goal is reached nothing more reaches the env.
+                return "The goal is already reached.", True
+            r = episode.step(command)
+            state["won"] = state["won"] or r.won
+            if r.progress is not None:
+                state["progress"] = r.progress
+            return r.observation, r.valid
+
+        res = self.sandbox.run(
+            code,
+            library=self.library.source if self.library else "",
+            actions=self.family.basic_actions,
+            execute=execute,
+            max_basic_actions=self.config.max_basic_actions,
+            timeout_s=self.config.timeout_s,
+        )
+        subs = [SubAction(s.command, s.observation, s.valid) for s in res.sub_trajectory]
+        learned = name in self.learned_names
+        seen = observe(
+            sub_observations=[(s.observation, s.valid) for s in subs],
+            error=res.error,
+            failed_action=bool(getattr(res, "failed_action", False)),
+            timed_out=bool(getattr(res, "timed_out", False)),
+            timeout_s=self.config.timeout_s,
+            learned=learned,
+            state_observations=self.family.state_observations,
+            last_state=last_state,
+            value=getattr(res, "value", None),
+            stdout=getattr(res, "stdout", "") or "",
+        )
+        return StepRecord(
+            index=index,
+            kind="action",
+            prompt=None,
+            completion="",
+            call=code,
+            observation=seen.text,
+            valid=seen.valid,
+            sub_actions=subs,
+            learned_call=name if learned else None,
+            error=seen.error,
+            won=bool(state["won"]),
+            progress=state["progress"],
+        )

@@ -1,0 +1,165 @@
+"""The Code-as-Policies baseline: one LLM call writes a whole program, run once, no feedback.
+
+``code-as-policies`` (the paper's default) lets the program define helper functions;
+``code-as-policies-flat`` asks for a single flat program. The program's basic actions are
+capped at the family's step budget.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from typing import Any
+
+from learnact.agents.observe import describe_error
+from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction, TrajectoryWriter
+from learnact.envs.base import TaskFamily
+from learnact.prompts import render
+
+_BLOCK = re.compile(r"```(?:python|py)?\s*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
+
+
+def extract_program(text: str) -> str:
+    """The program in a reply: the first fenced block, else the whole text."""
+    m = _BLOCK.search(text)
+    return (m.group(1) if m else text).strip()
+
+
+def defines_functions(program: str) -> bool:
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return False
+    return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in ast.walk(tree))
+
+
+class CodeAsPoliciesAgent:
+    def __init__(
+        self,
+        family: TaskFamily,
+        model: Any,
+        sandbox: Any,
+        *,
+        flat: bool = False,
+        max_actions: int | None = None,
+        max_tokens: int = 1024,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        timeout_s: float = 60.0,
+        writer: TrajectoryWriter | None = None,
+        run: str | None = None,
+    ) -> None:
+        self.family = family
+        self.model = model
+        self.sandbox = sandbox
+        self.flat = flat
+        self.max_actions = max_actions or family.step_budget
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.seed = seed
+        self.timeout_s = timeout_s
+        self.writer = writer
+        self.run_name = run
+        self.method = "code-as-policies-flat" if flat else "code-as-policies"
+
+    def messages(self, goal: str, observation: str) -> list[dict[str, str]]:
+        system = render(
+            "program_system",
+            instruction=self.family.instruction,
+            max_actions=self.max_actions,
+            flat=self.flat,
+            basic_actions=self.family.basic_actions,
+            example=self.family.example,
+        )
+        user = render("program_user", goal=goal, observation=observation)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def run(self, task: int) -> EpisodeRecord:
+        spec = self.family.tasks[task]
+        record = EpisodeRecord(
+            family=self.family.name,
+            task=task,
+            task_name=spec.name,
+            method=self.method,
+            model=getattr(self.model, "spec", str(self.model)),
+            data_source=self.family.source.to_dict(),
+        )
+        episode = self.family.make_episode(task)
+        try:
+            first = episode.reset()
+            record.goal, record.first_observation = first.goal, first.observation
+            messages = self.messages(first.goal, first.observation)
+            prompt_ref = self.writer.add_prompt(messages) if self.writer else None
+            started = time.perf_counter()
+            completion = self.model.complete(
+                messages,
+                purpose="program",
+                family=self.family.name,
+                run=self.run_name,
+                max_tokens=self.max_tokens,
+                temperature=self.temperature,
+                seed=self.seed,
+            )
+            latency = time.perf_counter() - started
+            program = extract_program(completion.text or "")
+            step = self._execute(episode, program)
+            step.prompt, step.completion, step.latency_s = (
+                prompt_ref,
+                completion.text or "",
+                latency,
+            )
+            usage = getattr(completion, "usage", None)
+            step.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+            step.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            record.steps.append(step)
+            record.won = step.won
+            record.progress = step.progress if step.progress is not None else episode.progress
+        finally:
+            episode.close()
+        if self.writer is not None:
+            self.writer.add_episode(record)
+        return record
+
+    def _execute(self, episode: Any, program: str) -> StepRecord:
+        state: dict[str, Any] = {"won": False, "progress": None}
+
+        def execute(command: str) -> tuple[str, bool]:
+            if state["won"]:
+                return "The goal is already reached.", True
+            r = episode.step(command)
+            state["won"] = state["won"] or r.won
+            if r.progress is not None:
+                state["progress"] = r.progress
+            return r.observation, r.valid
+
+        res = self.sandbox.run(
+            program,
+            library="",
+            actions=self.family.basic_actions,
+            execute=execute,
+            max_basic_actions=self.max_actions,
+            timeout_s=self.timeout_s,
+        )
+        subs = [SubAction(s.command, s.observation, s.valid) for s in res.sub_trajectory]
+        error = None
+        if getattr(res, "timed_out", False):
+            error = f"timeout after {self.timeout_s:g} s"
+        elif res.error is not None:
+            error = describe_error(res.error)
+        observation = subs[-1].observation if subs else "The program executed no action."
+        if error:
+            observation = f"{observation}\nThe program stopped with an error: {error}"
+        return StepRecord(
+            index=0,
+            kind="program",
+            prompt=None,
+            completion="",
+            call=program,
+            observation=observation,
+            valid=error is None,
+            sub_actions=subs,
+            error=error,
+            won=bool(state["won"]),
+            progress=state["progress"],
+        )
