@@ -60,6 +60,7 @@ class EpisodeRecord:
     progress: float | None = None
     goal: str = ""
     first_observation: str = ""
+    phase: str = "test"  # "train" for episodes a method learns from (e.g. Reflexion)
     library: str | None = None  # library fingerprint or path, for learnact
     data_source: dict[str, Any] | None = None
     error: str | None = None
@@ -79,6 +80,7 @@ class EpisodeRecord:
             "task_name": self.task_name,
             "method": self.method,
             "model": self.model,
+            "phase": self.phase,
             "won": self.won,
             "progress": self.progress,
             "steps": self.n_steps,
