@@ -7,7 +7,7 @@ import sys
 import typer
 
 from learnact import __version__
-from learnact.cli import data_cmd, doctor_cmd, envs_cmd, play_cmd
+from learnact.cli import data_cmd, doctor_cmd, envs_cmd, eval_cmd, play_cmd, trace_cmd
 from learnact.cli.errors import run_cli
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ envs_cmd.register(app)
 play_cmd.register(app)
 doctor_cmd.register(app)
 data_cmd.register(app)
+eval_cmd.register(app)
+trace_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

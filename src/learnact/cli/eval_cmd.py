@@ -1,0 +1,121 @@
+"""`learnact eval FAMILY --method M`: run a method on tasks of a family and report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from learnact.agents.act import AgentConfig
+from learnact.agents.methods import METHODS, MethodSetup, check_method
+from learnact.cli.console import err, info, out, print_json
+from learnact.cli.options import DataDir, Json
+from learnact.envs import registry
+from learnact.library import ActionLibrary
+from learnact.runner.evaluate import evaluate
+from learnact.runner.tasks import select_tasks
+
+DEFAULT_MODEL = "local:qwen2.5-coder-1.5b"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("eval")
+    def eval_(
+        family_name: str = typer.Argument(..., metavar="FAMILY"),
+        method: str = typer.Option("act", "--method", help=f"One of: {', '.join(METHODS)}."),
+        library: Path = typer.Option(
+            None, "--library", help="Action library directory (learnact)."
+        ),
+        model: str = typer.Option(DEFAULT_MODEL, "--model", help="Acting model spec."),
+        learner_model: str = typer.Option(
+            None,
+            "--learner-model",
+            help="Learner model spec (Reflexion lessons); default: --model.",
+        ),
+        tasks: str = typer.Option("test", "--tasks", help="test, train, all, first:N or 0,3,5."),
+        max_steps: int = typer.Option(None, "--max-steps", help="Step budget per episode."),
+        data_dir: str = DataDir,
+        out_dir: Path = typer.Option(
+            None, "--out", help="Write trajectories.jsonl and results.json here."
+        ),
+        json_out: bool = Json,
+    ) -> None:
+        """Run episodes of one method and print per-task results and the success rate."""
+        from learnact.llm import make_model
+        from learnact.sandbox import Sandbox
+
+        check_method(method)
+        family = registry.make_family(family_name, data_dir=data_dir)
+        info(f"{family.name}: data {family.source.path or family.source.description}")
+        for warning in family.source.warnings:
+            info(f"warning: {warning}")
+        selected = select_tasks(family, tasks)
+        lib = ActionLibrary.load(library) if library else None
+        actor = make_model(model)
+        learner = make_model(learner_model) if learner_model else actor
+        setup = MethodSetup(
+            library=lib,
+            learner=learner,
+            config=AgentConfig(max_steps=max_steps),
+            run=str(out_dir) if out_dir else None,
+        )
+        with Sandbox() as sandbox, _progress(len(selected)) as (progress, bar):
+            results = evaluate(
+                family,
+                method,
+                actor,
+                sandbox,
+                selected,
+                setup,
+                out_dir=out_dir,
+                on_episode=lambda r: progress.advance(bar),
+            )
+        if json_out:
+            print_json(results)
+            return
+        table = Table("task", "name", "won", "progress", "steps", "basic actions")
+        for t in results["tasks"]:
+            prog = "-" if t["progress"] is None else f"{t['progress']:.2f}"
+            table.add_row(
+                str(t["task"]),
+                t["task_name"],
+                "yes" if t["won"] else "no",
+                prog,
+                str(t["steps"]),
+                str(t["basic_actions"]),
+            )
+        out.print(table)
+        rate = results["success_rate"]
+        out.print(
+            f"success rate: {results['won']}/{results['episodes']}"
+            + ("" if rate is None else f" = {rate:.1%}"),
+            markup=False,
+        )
+        if results["progress_rate"] is not None:
+            out.print(f"progress rate: {results['progress_rate']:.3f}", markup=False)
+        if out_dir:
+            info(f"wrote {out_dir / 'trajectories.jsonl'} and {out_dir / 'results.json'}")
+
+
+class _progress:
+    """A progress bar on stderr (plain and quiet when stderr is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        self.progress = Progress(
+            TextColumn("episodes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        )
+        self.total = total
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self.progress, self.progress.add_task("episodes", total=self.total)
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
