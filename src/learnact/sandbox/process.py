@@ -1,0 +1,93 @@
+"""The parent's handle on one worker process: start, handshake, kill and reap."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from learnact.sandbox.limits import MECHANISMS, SandboxLimits
+from learnact.sandbox.protocol import Channel, ProtocolError
+
+# -I -S: no user site, no site-packages .pth hooks, no PYTHON* variables; the two paths
+# the worker needs (learnact and pyseccomp) are put on sys.path explicitly.
+_BOOT = (
+    "import sys; sys.path[:0] = __import__('json').loads(sys.argv[2]); "
+    "from learnact.sandbox.worker import main; main()"
+)
+
+
+def _worker_path() -> list[str]:
+    paths = [str(Path(__file__).resolve().parents[2])]
+    spec = importlib.util.find_spec("pyseccomp")
+    if spec is not None and spec.origin:
+        paths.append(str(Path(spec.origin).parent))
+    return list(dict.fromkeys(paths))
+
+
+class WorkerProcess:
+    def __init__(self, limits: SandboxLimits) -> None:
+        argv = [sys.executable, "-I", "-S", "-c", _BOOT]
+        argv += [json.dumps(limits.worker_config()), json.dumps(_worker_path())]
+        debug = os.environ.get("LEARNACT_SANDBOX_DEBUG") == "1"
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None if debug else subprocess.DEVNULL,
+            close_fds=True,
+            start_new_session=True,  # terminal signals to our group do not reach it
+            env={},  # no API keys or paths from the parent's environment
+            cwd="/",
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.chan = Channel(
+            self.proc.stdout.fileno(), self.proc.stdin.fileno(), limits.max_message_bytes
+        )
+        self.hello: dict[str, Any] | None = None
+
+    def handshake(self, deadline: float) -> dict[str, Any]:
+        if self.hello is None:
+            msg = self.chan.recv(deadline)
+            mech = msg.get("mechanisms")
+            if msg.get("op") != "ready" or not isinstance(mech, dict):
+                raise ProtocolError("worker sent no valid handshake")
+            notes = msg.get("notes")
+            self.hello = {
+                "mechanisms": {k: mech.get(k) is True for k in MECHANISMS},
+                "notes": [str(n) for n in notes] if isinstance(notes, list) else [],
+                "uid": msg.get("uid") if isinstance(msg.get("uid"), int) else None,
+            }
+        return self.hello
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def kill(self) -> None:
+        """SIGKILL and reap, so no worker outlives its run (and no zombie is left)."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                f.close()  # type: ignore[union-attr]
+
+    def death(self) -> str | None:
+        """How the worker ended, if it has (e.g. ``killed by SIGXCPU``)."""
+        rc = self.proc.poll()
+        if rc is None:
+            return None
+        if rc < 0:
+            try:
+                return f"killed by {signal.Signals(-rc).name}"
+            except ValueError:
+                return f"killed by signal {-rc}"
+        return f"exited with status {rc}"

@@ -1,0 +1,134 @@
+"""Length-prefixed JSON messages over raw pipe fds, shared by the parent and the worker.
+
+A message is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. Raw
+``os.read``/``os.write`` on fds (no file objects) so the worker's protocol does not depend
+on ``sys.stdin``/``sys.stdout``, which learned code can reassign. The parent treats every
+byte it receives as hostile: sizes are bounded and the JSON must decode to a dict.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import time
+from typing import Any
+
+HEADER = 4
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a well-formed message (or hung up)."""
+
+
+def encode(msg: dict[str, Any]) -> bytes:
+    data = json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return len(data).to_bytes(HEADER, "big") + data
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    try:
+        # NaN/Infinity are not JSON; refusing them keeps argument values plain.
+        msg = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise ProtocolError(f"undecodable message: {type(e).__name__}") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError("message is not a JSON object")
+    return msg
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"constant {name} not allowed")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Blocking write of all of ``data`` (the worker side)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def read_exact(fd: int, n: int) -> bytes:
+    """Blocking read of exactly ``n`` bytes (the worker side)."""
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise ProtocolError("pipe closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv_blocking(fd: int, max_bytes: int) -> dict[str, Any]:
+    size = int.from_bytes(read_exact(fd, HEADER), "big")
+    if size > max_bytes:
+        raise ProtocolError(f"message of {size} bytes exceeds the limit of {max_bytes}")
+    return decode(read_exact(fd, size))
+
+
+def send_blocking(fd: int, msg: dict[str, Any]) -> None:
+    write_all(fd, encode(msg))
+
+
+class Channel:
+    """The parent's end: non-blocking reads and writes with a deadline.
+
+    The worker may stop reading, write garbage, or never finish a message; none of that
+    may block the parent past the deadline of the current call.
+    """
+
+    def __init__(self, rfd: int, wfd: int, max_bytes: int) -> None:
+        self.rfd, self.wfd, self.max_bytes = rfd, wfd, max_bytes
+        os.set_blocking(rfd, False)
+        os.set_blocking(wfd, False)
+        self._buf = bytearray()
+
+    def send(self, msg: dict[str, Any], deadline: float) -> None:
+        view = memoryview(encode(msg))
+        while view:
+            _wait(self.wfd, write=True, deadline=deadline)
+            try:
+                n = os.write(self.wfd, view)
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError) as e:
+                raise ProtocolError(f"worker pipe closed ({e.strerror})") from None
+            view = view[n:]
+
+    def recv(self, deadline: float) -> dict[str, Any]:
+        while True:
+            if len(self._buf) >= HEADER:
+                size = int.from_bytes(self._buf[:HEADER], "big")
+                if size > self.max_bytes:
+                    raise ProtocolError(
+                        f"message of {size} bytes exceeds the limit of {self.max_bytes}"
+                    )
+                if len(self._buf) >= HEADER + size:
+                    data = bytes(self._buf[HEADER : HEADER + size])
+                    del self._buf[: HEADER + size]
+                    return decode(data)
+            _wait(self.rfd, write=False, deadline=deadline)
+            try:
+                chunk = os.read(self.rfd, 1 << 16)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise ProtocolError("worker closed its pipe")
+            self._buf += chunk
+
+
+class Timeout(Exception):
+    """The deadline passed while waiting on the worker."""
+
+
+def _wait(fd: int, *, write: bool, deadline: float) -> None:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise Timeout
+    # poll, not select: the parent may hold fds above FD_SETSIZE.
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT if write else select.POLLIN)
+    if not poller.poll(max(1, int(left * 1000))):
+        raise Timeout
