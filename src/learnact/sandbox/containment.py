@@ -9,6 +9,7 @@ after it is applied and reported as it *is*, never as it was requested.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -275,6 +276,11 @@ class Lockdown:
         import pyseccomp  # imported here: the doctor may run where it is missing
 
         f = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+        if pyseccomp.system_arch() == pyseccomp.Arch.X86_64:
+            # The same deny list for x32 syscall numbers, where the kernel has that ABI;
+            # other foreign ABIs (int 0x80) hit the filter's default KILL for bad arches.
+            with contextlib.suppress(OSError, ValueError):
+                f.add_arch(pyseccomp.Arch.X32)
         for name in DENIED_SYSCALLS:
             try:
                 f.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
