@@ -32,7 +32,7 @@ class World:
         self.commands.append(command)
         parts = command.split()
         if parts[0] == "inc":
-            if parts[1] == "bad":
+            if parts[1] == "bad" or len(parts) != 3:
                 return "Nothing happens.", False
             self.counters[parts[1]] = self.counters.get(parts[1], 0) + int(float(parts[2]))
             return f"{parts[1]} is {self.counters[parts[1]]}", True

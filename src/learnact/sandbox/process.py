@@ -80,9 +80,15 @@ class WorkerProcess:
             with contextlib.suppress(OSError):
                 f.close()  # type: ignore[union-attr]
 
-    def death(self) -> str | None:
-        """How the worker ended, if it has (e.g. ``killed by SIGXCPU``)."""
-        rc = self.proc.poll()
+    def death(self, wait_s: float = 0) -> str | None:
+        """How the worker ended, if it has (e.g. ``killed by SIGXCPU``).
+
+        ``wait_s``: a closed pipe comes slightly before the exit status, so wait a little.
+        """
+        try:
+            rc = self.proc.wait(wait_s) if wait_s else self.proc.poll()
+        except subprocess.TimeoutExpired:
+            return None
         if rc is None:
             return None
         if rc < 0:

@@ -223,7 +223,7 @@ class Sandbox:
             res.error = ErrorInfo("TimeoutError", f"did not finish within {timeout_s:g} s; stopped")
         except (ProtocolError, _Violation) as e:
             res.worker_restarted = True
-            death = w.death()
+            death = w.death(wait_s=0.5 if isinstance(e, ProtocolError) else 0)
             if death is not None and isinstance(e, ProtocolError):
                 res.error = ErrorInfo("WorkerCrashed", f"the sandbox worker {death}")
             else:
