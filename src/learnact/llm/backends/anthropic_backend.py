@@ -1,0 +1,99 @@
+"""Anthropic's Messages API through the official ``anthropic`` SDK (extra ``anthropic``)."""
+
+from __future__ import annotations
+
+import os
+
+from learnact.errors import BadInput
+from learnact.llm.backends.openai_backend import classify_status
+from learnact.llm.errors import TransientLLMError
+from learnact.llm.types import RawCompletion, Request
+
+FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length"}
+
+
+def to_anthropic(messages: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    """System text apart; user/assistant turns alternating, starting with a user turn."""
+    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+    turns: list[dict[str, str]] = []
+    for m in messages:
+        if m["role"] == "system":
+            continue
+        if turns and turns[-1]["role"] == m["role"]:
+            turns[-1] = {"role": m["role"], "content": turns[-1]["content"] + "\n\n" + m["content"]}
+        else:
+            turns.append(dict(m))
+    if not turns or turns[0]["role"] != "user":
+        turns.insert(0, {"role": "user", "content": "(start)"})
+    return system, turns
+
+
+class AnthropicBackend:
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: float = 120.0,
+    ) -> None:
+        try:
+            import anthropic
+        except ImportError as e:
+            raise BadInput(
+                "anthropic: models need the anthropic SDK: pip install 'learnact[anthropic]'"
+            ) from e
+        self.model_name = model
+        key = api_key or os.environ.get("ANTHROPIC_API_KEY")
+        if not key:
+            raise BadInput(f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY")
+        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self.client = anthropic.Anthropic(
+            api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0
+        )
+
+    def generate(self, request: Request) -> RawCompletion:
+        import anthropic
+
+        system, turns = to_anthropic(request.message_dicts)
+        kwargs: dict = {
+            "model": self.model_name,
+            "messages": turns,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+        if system:
+            kwargs["system"] = system
+        # The API rejects whitespace-only stop sequences ("\n"); those are applied
+        # client-side by Model (which cuts every completion at its stops anyway).
+        stops = [s for s in request.stop if s.strip()]
+        if stops:
+            kwargs["stop_sequences"] = stops
+        where = self.base_url or "api.anthropic.com"
+        try:
+            resp = self.client.messages.create(**kwargs)
+        except anthropic.APITimeoutError as e:
+            raise TransientLLMError(f"timeout from {where}") from e
+        except anthropic.APIConnectionError as e:
+            raise TransientLLMError(f"cannot reach {where}: {e}") from e
+        except anthropic.APIStatusError as e:
+            raise classify_status(e.status_code, e.response.headers, str(e), where) from e
+        except ValueError as e:  # malformed JSON
+            raise TransientLLMError(f"malformed response from {where}: {e}") from e
+        text = "".join(
+            getattr(b, "text", "") for b in resp.content if getattr(b, "type", "") == "text"
+        )
+        usage = resp.usage
+        return RawCompletion(
+            text=text,
+            finish_reason=FINISH.get(resp.stop_reason or "end_turn", resp.stop_reason or "stop"),
+            prompt_tokens=int(getattr(usage, "input_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "output_tokens", 0) or 0),
+            prefix_cached_tokens=int(getattr(usage, "cache_read_input_tokens", 0) or 0),
+        )
+
+    def count_tokens(self, text: str) -> int | None:
+        return None
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,138 @@
+"""llama.cpp in-process through ``llama-cpp-python`` (extra ``local``): the default backend.
+
+- The chat template comes from the GGUF's metadata (llama-cpp-python's Jinja formatter).
+- The context size is set explicitly (default 8192; llama-cpp-python's default of 512 is
+  far too small for an agent's prompt).
+- The KV cache is reused across calls that share a prompt prefix (llama-cpp-python keeps
+  the previous call's tokens and evaluates only the new suffix): an agent's steps share
+  the instruction and the history so far. One loaded model per (file, n_ctx, threads) is
+  shared by every `Model` in the process, and calls to it are serialized.
+- Threads = the machine's cores (``os.cpu_count()``), configurable.
+- Tokens are counted by the model's own tokenizer; llama.cpp's own performance counters
+  give the prompt tokens actually evaluated (the rest came from the KV cache).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from learnact.errors import BadInput
+from learnact.llm.errors import LLMError, LLMRequestRejected
+from learnact.llm.types import RawCompletion, Request
+
+DEFAULT_N_CTX = 8192
+
+_loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+_loaded_lock = threading.Lock()
+
+
+def _import_llama_cpp() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as e:
+        raise BadInput(
+            "local: models need llama-cpp-python: pip install 'learnact[local]' (on CPUs "
+            'where the native build crashes: CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install '
+            "'learnact[local]'), or use an openai:/anthropic: model"
+        ) from e
+    return llama_cpp
+
+
+def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+    key = (str(Path(path).resolve()), n_ctx, n_threads)
+    with _loaded_lock:
+        if key in _loaded:
+            return _loaded[key]
+        llama_cpp = _import_llama_cpp()
+        try:
+            llm = llama_cpp.Llama(
+                model_path=key[0],
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as e:
+            raise LLMError(f"llama.cpp could not load {path}: {e}") from e
+        _loaded[key] = (llm, threading.Lock())
+        return _loaded[key]
+
+
+class LlamaBackend:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_threads: int | None = None,
+        model_name: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.model_name = model_name or self.path.name
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.llm, self._lock = load_llama(self.path, n_ctx, self.n_threads)
+        #: llama.cpp's counters for the last call: n_p_eval (prompt tokens evaluated in
+        #: batches), n_eval (single-token decodes), t_p_eval_ms, t_eval_ms, and
+        #: prompt_evaluated (the prompt suffix actually decoded after the prefix match).
+        self.last_perf: dict[str, float] = {}
+
+    def generate(self, request: Request) -> RawCompletion:
+        llama_cpp = _import_llama_cpp()
+        kwargs: dict[str, Any] = {
+            "messages": request.message_dicts,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "stop": list(request.stop) or None,
+        }
+        if request.backend_seed is not None:
+            kwargs["seed"] = request.backend_seed
+        with self._lock:
+            llm = self.llm
+            evaluated: list[int] = []
+            original_eval = llm.eval
+
+            def counting_eval(tokens: Any) -> None:
+                evaluated.append(len(tokens))
+                original_eval(tokens)
+
+            llm.eval = counting_eval
+            llama_cpp.llama_perf_context_reset(llm.ctx)
+            try:
+                resp = llm.create_chat_completion(**kwargs)
+            except ValueError as e:  # e.g. prompt longer than the context
+                raise LLMRequestRejected(
+                    f"llama.cpp rejected the request ({e}); context is n_ctx={self.n_ctx}"
+                ) from e
+            finally:
+                llm.eval = original_eval
+            perf = llama_cpp.llama_perf_context(llm.ctx)
+        choice = resp["choices"][0]
+        usage = resp.get("usage") or {}
+        prompt_tokens = int(usage.get("prompt_tokens", 0))
+        # The first eval of a call is the prompt suffix left after the KV-cache prefix match
+        # (none when the whole prompt was already cached).
+        prompt_evaluated = evaluated[0] if evaluated else 0
+        self.last_perf = {
+            "n_p_eval": perf.n_p_eval,
+            "n_eval": perf.n_eval,
+            "t_p_eval_ms": perf.t_p_eval_ms,
+            "t_eval_ms": perf.t_eval_ms,
+            "prompt_evaluated": prompt_evaluated,
+        }
+        return RawCompletion(
+            text=choice["message"].get("content") or "",
+            finish_reason=choice.get("finish_reason") or "stop",
+            prompt_tokens=prompt_tokens,
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            prefix_cached_tokens=max(0, prompt_tokens - prompt_evaluated),
+        )
+
+    def count_tokens(self, text: str) -> int | None:
+        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def close(self) -> None:
+        pass  # the loaded model is shared and lives as long as the process

@@ -1,0 +1,175 @@
+"""Messages, requests and completions (the data that crosses the LLM layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from learnact.errors import BadInput
+
+ROLES = ("system", "user", "assistant")
+Source = Literal["live", "cache", "replay"]
+
+
+def normalize_messages(messages: Iterable[Mapping[str, Any]] | str) -> list[dict[str, str]]:
+    """Chat messages as plain ``{"role", "content"}`` dicts (a bare string is one user turn)."""
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    out: list[dict[str, str]] = []
+    for m in messages:
+        role = m.get("role") if isinstance(m, Mapping) else getattr(m, "role", None)
+        content = m.get("content") if isinstance(m, Mapping) else getattr(m, "content", None)
+        if role not in ROLES:
+            raise BadInput(f"bad message role {role!r}; one of {', '.join(ROLES)}")
+        if not isinstance(content, str):
+            raise BadInput(f"message content must be a string, got {type(content).__name__}")
+        out.append({"role": role, "content": content})
+    if not out:
+        raise BadInput("a request needs at least one message")
+    return out
+
+
+@dataclass(frozen=True)
+class Request:
+    """One completion request, as the backends and the cache see it."""
+
+    messages: tuple[tuple[str, str], ...]  # (role, content)
+    purpose: str
+    max_tokens: int = 256
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+    sample_index: int = 0
+    family: str | None = None
+    run: str | None = None
+
+    @property
+    def message_dicts(self) -> list[dict[str, str]]:
+        return [{"role": r, "content": c} for r, c in self.messages]
+
+    @property
+    def last_message(self) -> str:
+        return self.messages[-1][1] if self.messages else ""
+
+    @property
+    def backend_seed(self) -> int | None:
+        """The seed a backend gets: distinct per sample so samples are not collapsed."""
+        if self.seed is None:
+            return None
+        return self.seed + self.sample_index
+
+    def sampling(self) -> dict[str, Any]:
+        """The parameters that change the output (part of the cache key)."""
+        return {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "stop": list(self.stop),
+            "seed": self.seed,
+            "sample_index": self.sample_index,
+        }
+
+
+@dataclass
+class RawCompletion:
+    """What a backend returns for one request."""
+
+    text: str
+    finish_reason: str  # "stop" or "length" (anything else is passed through)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prefix_cached_tokens: int = 0  # prompt tokens served from the provider's/KV prefix cache
+
+
+@dataclass
+class CallUsage:
+    """Usage numbers of one call (``completion.usage``)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prefix_cached_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class Completion:
+    """The result of `Model.complete`.
+
+    ``cached`` is true when the response came from the response cache or a cassette
+    (``source`` says which); such calls cost nothing. ``truncated`` (the token limit cut
+    the answer) and ``empty`` (nothing but whitespace) flag answers that should not be
+    used silently; `raise_if_incomplete` turns them into `IncompleteCompletion`.
+    """
+
+    text: str
+    finish_reason: str
+    usage: CallUsage = field(default_factory=CallUsage)
+    latency_s: float = 0.0
+    source: Source = "live"
+    model: str = ""
+    purpose: str = ""
+    family: str | None = None
+    run: str | None = None
+    sample_index: int = 0
+    key: str = ""
+
+    @property
+    def cached(self) -> bool:
+        return self.source != "live"
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def incomplete(self) -> bool:
+        return self.truncated or self.empty
+
+    # Convenience mirrors of the usage numbers.
+    @property
+    def prompt_tokens(self) -> int:
+        return self.usage.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.usage.completion_tokens
+
+    def raise_if_incomplete(self) -> Completion:
+        from learnact.llm.errors import IncompleteCompletion
+
+        if self.empty:
+            raise IncompleteCompletion(
+                f"{self.model} returned an empty completion ({self.purpose})", self
+            )
+        if self.truncated:
+            raise IncompleteCompletion(
+                f"{self.model} completion cut at max_tokens ({self.purpose}, "
+                f"{self.usage.completion_tokens} tokens): raise max_tokens",
+                self,
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["cached"] = self.cached
+        d["truncated"], d["empty"] = self.truncated, self.empty
+        return d
+
+
+def apply_stop(text: str, stop: Iterable[str]) -> tuple[str, bool]:
+    """Cut ``text`` at the first stop sequence (a client-side guarantee for every backend)."""
+    cut = len(text)
+    for s in stop:
+        if s:
+            i = text.find(s)
+            if i != -1 and i < cut:
+                cut = i
+    return text[:cut], cut < len(text)
