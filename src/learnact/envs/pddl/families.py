@@ -1,0 +1,223 @@
+"""PDDL task families: AgentBoard's problem files (``pddl/*``) and generated ones (``pddl-gen/*``)."""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from learnact.envs.base import BasicAction, DataSource, Split, TaskFamily, TaskSpec
+from learnact.envs.data import fingerprint, resolve_family_dir, sha256_file
+from learnact.envs.pddl import known_sets
+from learnact.envs.pddl import model as m
+from learnact.envs.pddl.episode import PddlEpisode, PddlTask
+from learnact.envs.pddl.examples import example_text
+from learnact.envs.pddl.generators import generate
+from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
+from learnact.envs.pddl.loader import load_domain, parse_problem_text
+from learnact.envs.pddl.resources import own_domain
+from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
+from learnact.errors import BadInput, DataNotFound
+
+DATA_SUBDIR = "pddl/agentboard"
+DATA_HINT = "Run `learnact data pddl` to download it, or pass --data-dir DIR."
+
+
+def python_name(pddl_name: str) -> str:
+    """``put-away`` -> ``put_away``, ``?from`` -> ``from_`` (stubs are real Python functions)."""
+    name = pddl_name.lstrip("?").replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def basic_actions_of(domain: m.Domain, known: DomainKnowledge | None) -> list[BasicAction]:
+    actions = []
+    for schema in domain.actions.values():
+        params = tuple(python_name(v) for v, _ in schema.params)
+        command = " ".join([schema.name, *(f"{{{p}}}" for p in params)])
+        actions.append(
+            BasicAction(python_name(schema.name), params, action_doc(schema, known), command)
+        )
+    return actions
+
+
+@dataclass(frozen=True)
+class TaskSource:
+    """Where one task's problem text comes from (a file, or generated text)."""
+
+    spec: TaskSpec
+    read: Callable[[], str]
+
+
+class PddlFamily(TaskFamily):
+    """Tasks over one domain. Problems are parsed on first use and shared by episodes."""
+
+    step_budget = 30
+    state_observations = True
+
+    def __init__(
+        self,
+        name: str,
+        domain: m.Domain,
+        sources: list[TaskSource],
+        split: Split,
+        source: DataSource,
+        known: DomainKnowledge | None,
+        example_kind: str | None,
+    ) -> None:
+        self.name = name
+        self.domain = domain
+        self._sources = sources
+        self._split = split
+        self._source = source
+        self._known = known
+        self._example_kind = example_kind
+        self._tasks: dict[int, PddlTask] = {}
+        #: known solution plans per task index (generated families), for tests and demos
+        self.plans: dict[int, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def instruction(self) -> str:
+        return self._known.instruction() if self._known else generic_instruction(self.domain)
+
+    @property
+    def basic_actions(self) -> list[BasicAction]:
+        return basic_actions_of(self.domain, self._known)
+
+    @property
+    def example(self) -> str:
+        return example_text(self._example_kind) if self._example_kind else ""
+
+    @property
+    def tasks(self) -> list[TaskSpec]:
+        return [s.spec for s in self._sources]
+
+    @property
+    def split(self) -> Split:
+        return self._split
+
+    @property
+    def source(self) -> DataSource:
+        return self._source
+
+    def task(self, index: int) -> PddlTask:
+        if not 0 <= index < len(self._sources):
+            raise BadInput(
+                f"task index {index} out of range: {self.name} has tasks 0..{len(self._sources) - 1}"
+            )
+        with self._lock:
+            if index not in self._tasks:
+                src = self._sources[index]
+                problem = parse_problem_text(
+                    src.read(), self.domain, source=src.spec.name, path=src.spec.path
+                )
+                style = self._known.style if self._known else None
+                self._tasks[index] = PddlTask(self.domain, problem, style)
+            return self._tasks[index]
+
+    def make_episode(self, index: int) -> PddlEpisode:
+        return PddlEpisode(self.task(index))
+
+
+# --- pddl/<kind>: AgentBoard layout on disk ---------------------------------------------
+
+
+def agentboard_family(kind: str, data_dir: str | None = None) -> PddlFamily:
+    """``pddl/<kind>``: ``<kind>.pddl`` + ``<kind>/*.pddl`` under the resolved data dir."""
+    resolved = resolve_family_dir(
+        DATA_SUBDIR,
+        lambda p: (p / f"{kind}.pddl").is_file() and (p / kind).is_dir(),
+        data_dir,
+        hint=DATA_HINT,
+    )
+    root = resolved.path
+    domain_path = root / f"{kind}.pddl"
+    problem_paths = sorted((root / kind).glob("*.pddl"), key=lambda p: p.name)
+    if not problem_paths:
+        raise DataNotFound(f"no problem files in {root / kind}. {DATA_HINT}")
+    domain = load_domain(domain_path)
+    hashes = {p.name: sha256_file(p) for p in problem_paths}
+    domain_sha = sha256_file(domain_path)
+    known = known_sets.agentboard(kind)
+    diffs = known_sets.differences(known, domain_sha, hashes)
+    warnings = list(domain.warnings)
+    if diffs:
+        split = seeded_split(len(problem_paths), seed=DEFAULT_SEED)
+        warnings.append(
+            f"files differ from {known.label} ({'; '.join(diffs)}): using a seeded split "
+            f"(seed {DEFAULT_SEED}) instead of the paper's"
+        )
+    else:
+        split = paper_split(len(problem_paths), known.train)
+    source = DataSource(
+        path=str(root),
+        description=f"AgentBoard-layout PDDL {kind} problems ({resolved.describe()})",
+        known_set=None if diffs else known.label,
+        fingerprint=fingerprint(
+            [(domain_path.name, domain_sha)] + [(f"{kind}/{n}", h) for n, h in hashes.items()]
+        ),
+        warnings=tuple(warnings),
+    )
+    sources = [
+        TaskSource(TaskSpec(i, f"{kind}/{p.stem}", str(p), hashes[p.name]), _reader(p))
+        for i, p in enumerate(problem_paths)
+    ]
+    return PddlFamily(f"pddl/{kind}", domain, sources, split, source, KNOWN[kind], kind)
+
+
+def _reader(path: Path) -> Callable[[], str]:
+    return lambda: path.read_text(encoding="utf-8", errors="replace")
+
+
+# --- pddl-gen/<kind>: generated problems, no data needed ---------------------------------
+
+
+def _int_option(name: str, value: str | int | None, default: int | None, low: int) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"option {name} must be an integer (got {value!r})") from None
+    if n < low:
+        raise BadInput(f"option {name} must be at least {low} (got {n})")
+    return n
+
+
+def generated_family(
+    kind: str,
+    data_dir: str | None = None,
+    tasks: str | int = 20,
+    seed: str | int = 0,
+    size: str | int | None = None,
+) -> PddlFamily:
+    """``pddl-gen/<kind>[tasks=N,seed=S,size=K]``: ``data_dir`` is accepted and ignored."""
+    del data_dir  # generated families read no data
+    n_tasks = _int_option("tasks", tasks, 20, 1)
+    seed_i = _int_option("seed", seed, 0, 0)
+    size_i = _int_option("size", size, None, 1)
+    assert n_tasks is not None and seed_i is not None
+    generated = [generate(kind, i, seed_i, size_i) for i in range(n_tasks)]
+    texts = [g.text for g in generated]
+    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    sources = [
+        TaskSource(TaskSpec(i, g.name, None, h), _constant(t))
+        for i, (g, t, h) in enumerate(zip(generated, texts, hashes, strict=True))
+    ]
+    options = f"tasks={n_tasks}, seed={seed_i}" + (f", size={size_i}" if size_i else "")
+    source = DataSource(
+        path=None,
+        description=f"generated by learnact ({kind}: {options})",
+        fingerprint=fingerprint([(g.name, h) for g, h in zip(generated, hashes, strict=True)]),
+    )
+    split = seeded_split(n_tasks, seed=seed_i)
+    family = PddlFamily(f"pddl-gen/{kind}", own_domain(kind), sources, split, source, KNOWN[kind], kind)
+    family.plans = {i: g.plan for i, g in enumerate(generated)}
+    return family
+
+
+def _constant(text: str) -> Callable[[], str]:
+    return lambda: text

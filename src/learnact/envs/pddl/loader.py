@@ -1,0 +1,330 @@
+"""Lenient PDDL loading: parse with the `pddl` package, convert to `model` structures.
+
+Real-world files are often slightly off-standard: AgentBoard's gripper.pddl has no
+``:requirements`` section and its tyreworld.pddl uses ``:types`` without ``:typing``.
+We add what the parser asks for and record (and ``warnings.warn``) a warning each
+time, so only files that are truly unparsable raise `MalformedTask`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+from pddl.core import Domain as PddlDomain
+from pddl.core import Problem as PddlProblem
+from pddl.exceptions import PDDLMissingRequirementError
+from pddl.logic import base as pl
+from pddl.logic import effects as pe
+from pddl.logic import predicates as pp
+from pddl.parser.domain import DomainParser
+from pddl.parser.problem import ProblemParser
+
+from learnact.envs.pddl import model as m
+from learnact.errors import MalformedTask
+
+_MAX_FIXES = 12  # each retry adds one requirement; real domains need a handful at most
+_DOMAIN_PARSER: DomainParser | None = None
+_PROBLEM_PARSER: ProblemParser | None = None
+
+
+class LenientPddlWarning(UserWarning):
+    """A PDDL file was accepted after a fix-up (e.g. a missing requirement was added)."""
+
+
+def load_domain(path: str | Path) -> m.Domain:
+    path = Path(path)
+    return parse_domain_text(_read(path), source=path.name, path=str(path))
+
+
+def load_problem(path: str | Path, domain: m.Domain) -> m.Problem:
+    path = Path(path)
+    return parse_problem_text(_read(path), domain, source=path.name, path=str(path))
+
+
+def parse_domain_text(text: str, source: str = "<domain>", path: str | None = None) -> m.Domain:
+    notes: list[str] = []
+    text, moved = _reorder_sections(_strip_comments(text))
+    if moved:
+        notes.append(f"{source}: sections out of the standard order ({', '.join(moved)}); reordered")
+    if not _has_section(text, ":requirements"):
+        text = _add_requirement(text, ":strips", after=r"\(\s*domain\s+[^\s()]+\s*\)")
+        notes.append(f"{source}: no :requirements section; assuming :strips")
+    parsed = _parse_leniently(text, _domain_parser(), source, notes, r"\(\s*domain\s+[^\s()]+\s*\)")
+    _warn(notes)
+    try:
+        return _convert_domain(parsed, text, path, tuple(notes))
+    except (ValueError, TypeError, AttributeError) as e:
+        raise MalformedTask(f"unsupported PDDL in domain file {source}: {_one_line(e)}") from e
+
+
+def parse_problem_text(
+    text: str, domain: m.Domain, source: str = "<problem>", path: str | None = None
+) -> m.Problem:
+    notes: list[str] = []
+    parsed = _parse_leniently(
+        text, _problem_parser(), source, notes, r"\(\s*:domain\s+[^\s()]+\s*\)", quiet=True
+    )
+    _warn(notes)
+    try:
+        return _convert_problem(parsed, domain, path, tuple(notes))
+    except (ValueError, TypeError, AttributeError) as e:
+        raise MalformedTask(f"unsupported PDDL in problem file {source}: {_one_line(e)}") from e
+
+
+# --- lenient parsing ----------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise MalformedTask(f"cannot read PDDL file {path}: {e.strerror or e}") from e
+
+
+def _domain_parser() -> DomainParser:
+    global _DOMAIN_PARSER
+    if _DOMAIN_PARSER is None:  # building the lark grammar is the slow part; do it once
+        _DOMAIN_PARSER = DomainParser()
+    return _DOMAIN_PARSER
+
+
+def _problem_parser() -> ProblemParser:
+    global _PROBLEM_PARSER
+    if _PROBLEM_PARSER is None:
+        _PROBLEM_PARSER = ProblemParser()
+    return _PROBLEM_PARSER
+
+
+def _parse_leniently(
+    text: str,
+    parser: DomainParser | ProblemParser,
+    source: str,
+    notes: list[str],
+    header: str,
+    quiet: bool = False,
+) -> PddlDomain | PddlProblem:
+    for _ in range(_MAX_FIXES):
+        try:
+            return parser(text)
+        except PDDLMissingRequirementError as e:
+            req = str(e.requirement)
+            if req in _requirements_of(text):
+                break  # the parser still refuses: do not loop
+            text = _add_requirement(text, req, after=header)
+            if not quiet:  # a problem file inherits its domain's requirements: no news
+                notes.append(f"{source}: uses {req} without declaring it; added")
+        except Exception as e:  # lark and pddl raise many types; all mean "cannot parse"
+            raise MalformedTask(f"cannot parse PDDL file {source}: {_one_line(e)}") from e
+    raise MalformedTask(f"cannot parse PDDL file {source}: unsatisfiable requirements")
+
+
+# A domain's header sections must come in this order for the parser.
+_SECTION_ORDER = ("domain", ":requirements", ":types", ":constants", ":predicates", ":functions")
+
+
+def _top_level(text: str) -> tuple[int, list[tuple[int, int]]] | None:
+    """Spans of the children of the first top-level ``(define ...)``, and its end."""
+    start = text.find("(")
+    if start < 0:
+        return None
+    spans: list[tuple[int, int]] = []
+    depth, child_start = 0, -1
+    for i in range(start, len(text)):
+        c = text[i]
+        if c == "(":
+            depth += 1
+            if depth == 2:
+                child_start = i
+        elif c == ")":
+            depth -= 1
+            if depth == 1:
+                spans.append((child_start, i + 1))
+            elif depth == 0:
+                return i, spans
+    return None  # unbalanced: let the parser report it
+
+
+def _reorder_sections(text: str) -> tuple[str, list[str]]:
+    """Put header sections in the standard order (tyreworld declares constants late)."""
+    found = _top_level(text)
+    if found is None:
+        return text, []
+    end, spans = found
+    keyed = []
+    for s, e in spans:
+        head = text[s + 1 : e].split(None, 1)[0].lower() if text[s + 1 : e].split() else ""
+        rank = _SECTION_ORDER.index(head) if head in _SECTION_ORDER else len(_SECTION_ORDER)
+        keyed.append((rank, s, e, head))
+    ordered = sorted(keyed, key=lambda k: k[0])  # stable: actions keep their order
+    if [k[1] for k in ordered] == [k[1] for k in keyed]:
+        return text, []
+    moved = [k[3] for k, o in zip(keyed, ordered, strict=True) if k[1] != o[1]]
+    first = spans[0][0] if spans else end
+    body = "\n".join(text[s:e] for _, s, e, _ in ordered)
+    return f"{text[:first]}{body}\n{text[end:]}", sorted(set(moved) & set(_SECTION_ORDER))
+
+
+def _has_section(text: str, keyword: str) -> bool:
+    return re.search(r"\(\s*" + re.escape(keyword) + r"\b", _strip_comments(text), re.I) is not None
+
+
+def _requirements_of(text: str) -> set[str]:
+    match = re.search(r"\(\s*:requirements\b([^)]*)\)", _strip_comments(text), re.I)
+    return set(match.group(1).lower().split()) if match else set()
+
+
+def _add_requirement(text: str, req: str, after: str) -> str:
+    """Add ``req`` to the :requirements section, creating one after ``after`` if absent."""
+    text = _strip_comments(text)
+    match = re.search(r"\(\s*:requirements\b[^)]*", text, re.I)
+    if match:
+        return f"{text[: match.end()]} {req}{text[match.end() :]}"
+    header = re.search(after, text, re.I)
+    if header is None:
+        raise MalformedTask(f"cannot parse PDDL: no {after!r} header")
+    return f"{text[: header.end()]} (:requirements {req}){text[header.end() :]}"
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r";[^\n]*", "", text)
+
+
+def _warn(notes: list[str]) -> None:
+    for note in notes:
+        warnings.warn(note, LenientPddlWarning, stacklevel=3)
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] + ("..." if len(text) > 200 else "")
+
+
+# --- conversion to the model -------------------------------------------------------------
+
+
+def _types(tags: object) -> frozenset[str]:
+    return frozenset(str(t).lower() for t in (tags or ())) - {m.ROOT_TYPE}
+
+
+def _term(term: object) -> str:
+    name = str(getattr(term, "name", term)).lower()
+    return f"?{name}" if type(term).__name__ == "Variable" else name
+
+
+def _typed_vars(variables: object) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((_term(v), _types(v.type_tags)) for v in variables)  # type: ignore[attr-defined]
+
+
+def _formula(f: object) -> m.Formula:
+    if isinstance(f, pp.Predicate):
+        return m.Lit(f.name.lower(), tuple(_term(t) for t in f.terms))
+    if isinstance(f, pp.EqualTo):
+        return m.Eq(_term(f.left), _term(f.right))
+    if isinstance(f, pl.Not):
+        inner = _formula(f.argument)
+        if isinstance(inner, m.Lit | m.Eq):
+            return type(inner)(*_fields(inner)[:-1], not inner.positive)  # type: ignore[call-arg]
+        return m.Negation(inner)
+    if isinstance(f, pl.And | pl.Or):
+        return m.Junction(tuple(_formula(p) for p in f.operands), isinstance(f, pl.And))
+    if isinstance(f, pl.Imply):
+        premise, conclusion = f.operands
+        return m.Implication(_formula(premise), _formula(conclusion))
+    if isinstance(f, pl.ForallCondition | pl.ExistsCondition):
+        universal = isinstance(f, pl.ForallCondition)
+        return m.Quantified(_typed_vars(sorted(f.variables)), _formula(f.condition), universal)
+    raise ValueError(f"unsupported formula {f}")
+
+
+def _fields(x: m.Lit | m.Eq) -> tuple[object, ...]:
+    return (x.pred, x.args, x.positive) if isinstance(x, m.Lit) else (x.left, x.right, x.positive)
+
+
+def _effect(e: object) -> m.Effect:
+    add: list[m.Lit] = []
+    delete: list[m.Lit] = []
+    when: list[tuple[m.Formula, m.Effect]] = []
+    forall: list[tuple[tuple[tuple[str, frozenset[str]], ...], m.Effect]] = []
+    parts = e.operands if isinstance(e, pl.And) else (e,)  # type: ignore[attr-defined]
+    for part in parts:
+        if isinstance(part, pl.And):
+            sub = _effect(part)
+            add += sub.add
+            delete += sub.delete
+            when += sub.when
+            forall += sub.forall
+        elif isinstance(part, pe.When):
+            when.append((_formula(part.condition), _effect(part.effect)))
+        elif isinstance(part, pe.Forall):
+            forall.append((_typed_vars(sorted(part.variables)), _effect(part.effect)))
+        else:
+            lit = _formula(part)
+            if not isinstance(lit, m.Lit):
+                raise ValueError(f"unsupported effect {part}")
+            (add if lit.positive else delete).append(m.Lit(lit.pred, lit.args))
+    return m.Effect(tuple(add), tuple(delete), tuple(when), tuple(forall))
+
+
+def _ordered_names(text: str, pattern: str) -> dict[str, int]:
+    """First position of each name matched by ``pattern`` (file order of actions etc.)."""
+    order: dict[str, int] = {}
+    for name in re.findall(pattern, _strip_comments(text), re.I):
+        order.setdefault(name.lower(), len(order))
+    return order
+
+
+def _convert_domain(d: PddlDomain, text: str, path: str | None, notes: tuple[str, ...]) -> m.Domain:
+    action_order = _ordered_names(text, r"\(\s*:action\s+([^\s()]+)")
+    actions = sorted(d.actions, key=lambda a: action_order.get(a.name.lower(), len(action_order)))
+    schemas = {
+        a.name.lower(): m.ActionSchema(
+            a.name.lower(),
+            _typed_vars(a.parameters),
+            _formula(a.precondition) if a.precondition is not None else m.TRUE,
+            _effect(a.effect) if a.effect is not None else m.Effect(),
+        )
+        for a in actions
+    }
+    pred_order = _ordered_names(text, r"\(\s*([a-z][^\s()]*)\s*[?)]")
+    preds = sorted(d.predicates, key=lambda p: pred_order.get(p.name.lower(), len(pred_order)))
+    return m.Domain(
+        name=str(d.name).lower(),
+        requirements=frozenset(str(r).lower() for r in d.requirements),
+        types={str(k).lower(): (str(v).lower() if v else None) for k, v in d.types.items()},
+        constants={str(c.name).lower(): _types(c.type_tags) for c in d.constants},
+        predicates={p.name.lower(): _typed_vars(p.terms) for p in preds},
+        actions=schemas,
+        path=path,
+        warnings=notes,
+    )
+
+
+def _convert_problem(
+    p: PddlProblem, domain: m.Domain, path: str | None, notes: tuple[str, ...]
+) -> m.Problem:
+    objects = dict(domain.constants)
+    for obj in p.objects:  # a problem may re-declare a domain constant (AgentBoard tyreworld)
+        objects[str(obj.name).lower()] = _types(obj.type_tags) or objects.get(
+            str(obj.name).lower(), frozenset()
+        )
+    init: set[m.Atom] = set()
+    for fact in p.init:
+        if isinstance(fact, pp.Predicate):
+            init.add((fact.name.lower(), *(_term(t) for t in fact.terms)))
+    goal = _formula(p.goal) if p.goal is not None else m.TRUE
+    problem_notes = list(notes)
+    if str(p.domain_name).lower() != domain.name:
+        problem_notes.append(
+            f"problem {p.name} is for domain {p.domain_name}, loaded with domain {domain.name}"
+        )
+    return m.Problem(
+        name=str(p.name).lower(),
+        domain_name=str(p.domain_name).lower(),
+        objects=objects,
+        init=frozenset(init),
+        goal=goal,
+        path=path,
+        warnings=tuple(problem_notes),
+    )
