@@ -223,3 +223,10 @@ def test_lazy_start_and_restart_speed() -> None:
 def test_actions_list_is_what_the_worker_gets(sb: Sandbox) -> None:
     res = run(sb, "look()", actions=ACTIONS[:1])
     assert res.error is not None and res.error.type == "NameError"
+
+
+def test_a_spare_that_died_idle_is_replaced() -> None:
+    with Sandbox() as sandbox:
+        assert sandbox._spare is not None
+        os.kill(sandbox._spare.pid, 9)  # e.g. the OOM killer took it while it waited
+        assert_healthy(sandbox)

@@ -114,6 +114,8 @@ class Channel:
                 chunk = os.read(self.rfd, 1 << 16)
             except BlockingIOError:
                 continue
+            except OSError as e:
+                raise ProtocolError(f"worker pipe unreadable ({e.strerror})") from None
             if not chunk:
                 raise ProtocolError("worker closed its pipe")
             self._buf += chunk
@@ -130,5 +132,8 @@ def _wait(fd: int, *, write: bool, deadline: float) -> None:
     # poll, not select: the parent may hold fds above FD_SETSIZE.
     poller = select.poll()
     poller.register(fd, select.POLLOUT if write else select.POLLIN)
-    if not poller.poll(max(1, int(left * 1000))):
+    events = poller.poll(max(1, int(left * 1000)))
+    if not events:
         raise Timeout
+    if events[0][1] & select.POLLNVAL:
+        raise ProtocolError("worker pipe is closed")

@@ -144,14 +144,20 @@ class Sandbox:
 
     def worker(self) -> WorkerProcess:
         """A worker that has completed its handshake; the next spare starts meanwhile."""
-        w = self._spare or self._spawn()
-        self._spare = None
-        try:
-            hello = w.handshake(time.monotonic() + self.limits.startup_timeout_s)
-        except (ProtocolError, Timeout) as e:
-            why = w.death() or "no handshake in time"
-            self._retire(w)
-            raise SandboxUnavailable(f"sandbox worker failed to start ({why}): {e}") from None
+        w, self._spare = self._spare, None
+        for attempt in range(2):  # a spare that died while idle is replaced once
+            w = w or self._spawn()
+            try:
+                hello = w.handshake(time.monotonic() + self.limits.startup_timeout_s)
+                break
+            except (ProtocolError, Timeout) as e:
+                why = w.death(wait_s=0.5) or "no handshake in time"
+                self._retire(w)
+                w = None
+                if attempt:
+                    msg = f"sandbox worker failed to start ({why}): {e}"
+                    raise SandboxUnavailable(msg) from None
+        assert w is not None
         self._spare = self._spawn()
         self.last_mechanisms = hello
         self._check(hello, w)
