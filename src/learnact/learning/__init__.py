@@ -1,0 +1,1 @@
+"""LearnAct's learner: create actions, evaluate them, revise them, keep the best."""

@@ -1,0 +1,123 @@
+"""Reading learner answers: code blocks, example calls, and merging rewritten functions."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from learnact.library.format import unknown_calls
+
+_BLOCK = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
+_EXAMPLE = re.compile(r"^\s*(?:#\s*)?example\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+class CodeProblem(ValueError):
+    """The learner's code cannot be used as it is; the message goes back to the learner."""
+
+
+@dataclass(frozen=True)
+class ProposedCode:
+    code: str
+    functions: tuple[str, ...]
+    example_call: str | None
+
+
+def extract_code(text: str) -> str:
+    """All fenced Python blocks joined (models sometimes split functions over blocks)."""
+    blocks = [b.strip() for b in _BLOCK.findall(text)]
+    return "\n\n".join(b for b in blocks if b)
+
+
+def parse_proposal(
+    text: str, basic_actions: set[str], *, require_functions: bool = True
+) -> ProposedCode:
+    """The functions and the example call in a creation/fix answer; raises `CodeProblem`."""
+    code = extract_code(text)
+    if not code:
+        raise CodeProblem("no ```python code block found in the answer")
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as e:
+        raise CodeProblem(f"SyntaxError: {e.msg} (line {e.lineno})") from e
+    functions = tuple(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
+    if require_functions and not functions:
+        raise CodeProblem("the code block defines no function")
+    # Top-level statements other than defs, imports and docstrings would run on every
+    # step; keep only the definitions.
+    kept = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.Import | ast.ImportFrom)
+        or (
+            isinstance(n, ast.Expr)
+            and isinstance(n.value, ast.Constant)
+            and isinstance(n.value.value, str)
+        )
+    ]
+    code = (
+        ast.unparse(ast.Module(body=kept, type_ignores=[])) if len(kept) != len(tree.body) else code
+    )
+    undefined = unknown_calls(code, basic_actions)
+    if undefined:
+        raise CodeProblem(
+            f"the code calls functions that do not exist: {', '.join(sorted(undefined))}; "
+            f"use only the basic actions ({', '.join(sorted(basic_actions))}) and your own functions"
+        )
+    example = None
+    outside = _BLOCK.sub("", text)
+    for m in _EXAMPLE.finditer(outside):
+        candidate = m.group(1).strip().strip("`")
+        if _is_call(candidate):
+            example = candidate
+            break
+    return ProposedCode(code=code, functions=functions, example_call=example)
+
+
+def _is_call(line: str) -> bool:
+    try:
+        node = ast.parse(line, mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+
+
+def merge_functions(old: str, new: str) -> tuple[str, list[str]]:
+    """``old`` with the functions of ``new`` replacing same-named ones (or appended).
+
+    Returns the merged source and the names that changed.
+    """
+    old_tree, new_tree = ast.parse(old), ast.parse(new)
+    new_defs = {n.name: n for n in new_tree.body if isinstance(n, ast.FunctionDef)}
+    changed = []
+    body = []
+    for node in old_tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in new_defs:
+            replacement = new_defs.pop(node.name)
+            if ast.dump(replacement) != ast.dump(node):
+                changed.append(node.name)
+            body.append(replacement)
+        else:
+            body.append(node)
+    imports = [n for n in new_tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    known_imports = {ast.dump(n) for n in body if isinstance(n, ast.Import | ast.ImportFrom)}
+    body = [n for n in imports if ast.dump(n) not in known_imports] + body
+    for name, node in new_defs.items():
+        body.append(node)
+        changed.append(name)
+    return ast.unparse(ast.Module(body=body, type_ignores=[])), changed
+
+
+def function_source(source: str, name: str) -> str:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.unparse(node)
+    raise KeyError(name)
+
+
+def function_params(source: str) -> dict[str, tuple[str, ...]]:
+    return {
+        n.name: tuple(a.arg for a in n.args.args)
+        for n in ast.parse(source).body
+        if isinstance(n, ast.FunctionDef)
+    }

@@ -1,0 +1,257 @@
+"""Action creation: the learner writes candidate action sets, validated in the sandbox.
+
+From the family's instruction, basic actions and example (never a particular task's
+goal) the learner writes Python functions over the basic actions and one example call.
+We parse them (`ast`), refuse calls of unknown names, run the definitions and the example
+in the sandbox on a fresh training episode, and on a Python error send the error back and
+ask for the whole answer again (up to ``max_fix_tries``). Each function then gets a
+one-paragraph description and the set gets a usage example.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from learnact.envs.base import TaskFamily
+from learnact.learning.code import CodeProblem, ProposedCode, function_source, parse_proposal
+from learnact.learning.journal import Journal
+from learnact.library import ActionLibrary, LearnedAction
+from learnact.prompts import render
+
+
+@dataclass
+class CreationConfig:
+    candidates: int = 4
+    max_fix_tries: int = 4
+    # The paper samples at temperature 0, which gives near-identical candidates; we sample
+    # with distinct sample indices (and seeds) at a moderate temperature instead.
+    temperature: float = 0.7
+    seed: int = 0
+    decompose: bool | None = None  # None: the family's own preference
+    max_tokens: int = 1024
+    describe_max_tokens: int = 200
+    example_max_tokens: int = 400
+    timeout_s: float = 10.0
+
+
+def validate_code(
+    family: TaskFamily,
+    sandbox: Any,
+    code: str,
+    example_call: str | None,
+    task: int,
+    timeout_s: float,
+) -> str | None:
+    """Run the definitions and the example call on a fresh episode; the Python error, if any.
+
+    An invalid basic action (``ActionFailed``) is not a bug in the code: the example may
+    simply not fit that task's state.
+    """
+    episode = family.make_episode(task)
+    try:
+        episode.reset()
+
+        def execute(command: str) -> tuple[str, bool]:
+            r = episode.step(command)
+            return r.observation, r.valid
+
+        res = sandbox.run(
+            example_call or "None",
+            library=code,
+            actions=family.basic_actions,
+            execute=execute,
+            timeout_s=timeout_s,
+        )
+    finally:
+        episode.close()
+    if res.timed_out:
+        return f"the example call {example_call} did not finish within {timeout_s:g} s (an endless loop?)"
+    if res.error is not None and not res.failed_action:
+        frames = "\n".join(f"  {f}" for f in res.error.frames)
+        return f"{res.error.type}: {res.error.message}" + (f"\n{frames}" if frames else "")
+    return None
+
+
+def clean_paragraph(text: str, limit: int = 1200) -> str:
+    return " ".join(text.replace("```", " ").split())[:limit]
+
+
+def clean_example(text: str) -> str:
+    """Keep the trajectory lines of a usage-example answer."""
+    keep = [
+        line.rstrip()
+        for line in text.replace("```", "").splitlines()
+        if line.strip().startswith(("Goal:", "Observation:", "Action:"))
+    ]
+    return "\n".join(keep)
+
+
+def describe(
+    family: TaskFamily,
+    learner: Any,
+    library_code: str,
+    names: list[str],
+    cfg: CreationConfig,
+    journal: Journal,
+    run: str | None,
+) -> dict[str, str]:
+    out = {}
+    for name in names:
+        messages = [
+            {
+                "role": "user",
+                "content": render(
+                    "describe_action",
+                    instruction=family.instruction,
+                    code=function_source(library_code, name),
+                    name=name,
+                ),
+            }
+        ]
+        c = learner.complete(
+            messages,
+            purpose="describe_action",
+            family=family.name,
+            run=run,
+            max_tokens=cfg.describe_max_tokens,
+        )
+        journal.exchange("describe_action", messages, c, action=name)
+        out[name] = clean_paragraph(c.text or "")
+    return out
+
+
+def usage_example(
+    family: TaskFamily,
+    learner: Any,
+    actions: list[LearnedAction],
+    cfg: CreationConfig,
+    journal: Journal,
+    run: str | None,
+) -> str:
+    messages = [
+        {
+            "role": "user",
+            "content": render(
+                "usage_example",
+                instruction=family.instruction,
+                basic_actions=family.basic_actions,
+                learned_actions=actions,
+                example=family.example,
+            ),
+        }
+    ]
+    c = learner.complete(
+        messages,
+        purpose="usage_example",
+        family=family.name,
+        run=run,
+        max_tokens=cfg.example_max_tokens,
+    )
+    journal.exchange("usage_example", messages, c)
+    return clean_example(c.text or "")
+
+
+def library_from(
+    family: TaskFamily,
+    learner: Any,
+    proposal: ProposedCode,
+    cfg: CreationConfig,
+    journal: Journal,
+    run: str | None,
+) -> ActionLibrary:
+    """A library from validated code: descriptions for each action, one usage example."""
+    names = [n for n in proposal.functions if not n.startswith("_")]
+    descriptions = describe(family, learner, proposal.code, names, cfg, journal, run)
+    lib = ActionLibrary.from_source(
+        proposal.code,
+        {
+            "family": family.name,
+            "actions": {n: {"description": descriptions[n], "notes": []} for n in names},
+        },
+    )
+    lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
+    return lib
+
+
+def create_candidate(
+    family: TaskFamily,
+    learner: Any,
+    sandbox: Any,
+    index: int,
+    cfg: CreationConfig,
+    journal: Journal,
+    validation_task: int,
+    run: str | None = None,
+) -> ActionLibrary | None:
+    """One candidate action set, or ``None`` when every try failed validation."""
+    basic = {a.name for a in family.basic_actions}
+    decompose = (
+        cfg.decompose if cfg.decompose is not None else getattr(family, "decompose_creation", False)
+    )
+    messages = [
+        {
+            "role": "user",
+            "content": render(
+                "create_actions",
+                instruction=family.instruction,
+                basic_actions=family.basic_actions,
+                example=family.example,
+                decompose=decompose,
+            ),
+        }
+    ]
+    for attempt in range(cfg.max_fix_tries + 1):
+        purpose = "create_actions" if attempt == 0 else "fix_actions"
+        c = learner.complete(
+            messages,
+            purpose=purpose,
+            family=family.name,
+            run=run,
+            max_tokens=cfg.max_tokens,
+            temperature=cfg.temperature,
+            seed=cfg.seed,
+            sample_index=index,
+        )
+        journal.exchange(purpose, messages, c, candidate=index, attempt=attempt)
+        text = c.text or ""
+        proposal: ProposedCode | None = None
+        try:
+            proposal = parse_proposal(text, basic)
+            error = validate_code(
+                family,
+                sandbox,
+                proposal.code,
+                proposal.example_call,
+                validation_task,
+                cfg.timeout_s,
+            )
+        except CodeProblem as e:
+            error = str(e)
+        journal.event("validation", candidate=index, attempt=attempt, error=error)
+        if error is None and proposal is not None:
+            lib = library_from(family, learner, proposal, cfg, journal, run)
+            journal.event(
+                "created",
+                candidate=index,
+                functions=list(proposal.functions),
+                code_sha256=hashlib.sha256(proposal.code.encode()).hexdigest(),
+                tries=attempt + 1,
+            )
+            return lib
+        messages = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {
+                "role": "user",
+                "content": render(
+                    "fix_actions",
+                    error=error,
+                    code=proposal.code if proposal else (text.strip() or "(empty answer)"),
+                    example_call=proposal.example_call if proposal else None,
+                ),
+            },
+        ]
+    journal.event("creation_failed", candidate=index, tries=cfg.max_fix_tries + 1)
+    return None

@@ -1,0 +1,299 @@
+"""The LearnAct learning loop: create K candidate action sets, then revise the best.
+
+1. Create K candidates (`creation`), each validated in the sandbox.
+2. Evaluate each with the Act agent on the training tasks (short step budget) and score it
+   (`scoring`); keep the best.
+3. For R rounds, or until no learned action fails: find the first failed learned call of
+   the best candidate, ask the learner for K revisions (`revision`), evaluate the ones
+   that changed something, and keep the best of the previous best and the revisions.
+   Unchanged candidates are not re-evaluated: their scores stand.
+
+Every exchange, candidate, score and decision goes to the `Journal`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.trajectory import EpisodeRecord
+from learnact.envs.base import TaskFamily
+from learnact.learning.creation import CreationConfig, create_candidate
+from learnact.learning.journal import Journal
+from learnact.learning.revision import first_failure, revise
+from learnact.learning.scoring import Score, default_terms, score
+from learnact.library import ActionLibrary
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+@dataclass
+class LearnConfig:
+    creation: CreationConfig = field(default_factory=CreationConfig)
+    train_tasks: Sequence[int] | None = None  # default: the family's training split
+    validation_tasks: Sequence[int] | None = None  # optional held-out selection tasks
+    train_steps: int = 10
+    rounds: int = 2
+    revisions: int | None = None  # default: as many as creation candidates
+    revise_temperature: float = 0.7
+    score_terms: Sequence[str] | None = None
+    early_stop: bool = False  # stop when a round brings no gain
+    budget_calls: int | None = None  # learner + actor LLM calls, cached ones included
+    budget_tokens: int | None = None
+    agent: AgentConfig = field(default_factory=AgentConfig)
+
+
+@dataclass
+class Candidate:
+    id: str
+    library: ActionLibrary
+    parent: str | None
+    origin: str  # "create", "update", "plan"
+    detail: str = ""
+    score: Score | None = None
+    episodes: list[EpisodeRecord] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        meta = repr(sorted((a.name, a.description, tuple(a.notes)) for a in self.library.actions))
+        return hashlib.sha256((self.library.source + meta).encode()).hexdigest()
+
+
+@dataclass
+class LearnResult:
+    best: Candidate | None
+    candidates: list[Candidate]
+    rounds_run: int
+    stopped: str  # why learning ended
+
+
+def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
+    """An up-front estimate (upper bound on learner calls, typical on actor calls)."""
+    k = cfg.creation.candidates
+    r = cfg.revisions or k
+    n_train = len(cfg.train_tasks if cfg.train_tasks is not None else family.split.train)
+    n_val = len(cfg.validation_tasks or [])
+    actions_per_set = 3  # a typical set size, for descriptions
+    creation = k * (1 + actions_per_set + 1)
+    creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + 1)
+    revision = cfg.rounds * r * (1 + 1 + 1)  # revise + one description + usage example
+    episodes = (k + cfg.rounds * r) * (n_train + n_val)
+    return {
+        "learner_calls": creation + revision,
+        "learner_calls_max": creation_max
+        + cfg.rounds * r * (1 + cfg.creation.max_fix_tries + actions_per_set + 1),
+        "actor_calls_max": episodes * cfg.train_steps,
+        "episodes": episodes,
+    }
+
+
+class Learner:
+    def __init__(
+        self,
+        family: TaskFamily,
+        learner_model: Any,
+        actor_model: Any,
+        sandbox: Any,
+        cfg: LearnConfig | None = None,
+        journal: Journal | None = None,
+        run: str | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.family = family
+        self.learner = learner_model
+        self.actor = actor_model
+        self.sandbox = sandbox
+        self.cfg = cfg or LearnConfig()
+        self.journal = journal or Journal(None)
+        self.run_name = run
+        self.on_event = on_event
+        self.train_tasks = list(
+            self.cfg.train_tasks if self.cfg.train_tasks is not None else family.split.train
+        )
+        if not self.train_tasks:
+            raise ValueError(f"{family.name} has no training tasks to learn from")
+        self.terms = tuple(self.cfg.score_terms or default_terms(family.state_observations))
+        self._scores: dict[str, tuple[Score, list[EpisodeRecord]]] = {}
+
+    # --- budget -------------------------------------------------------------------------
+    def _spent(self) -> tuple[int, int]:
+        calls = tokens = 0
+        for m in {id(self.learner): self.learner, id(self.actor): self.actor}.values():
+            usage = getattr(m, "usage", None)
+            if usage is None:
+                continue
+            t = usage.total()
+            calls += t.calls
+            tokens += t.prompt_tokens + t.completion_tokens
+        return calls, tokens
+
+    def _check_budget(self) -> None:
+        calls, tokens = self._spent()
+        if self.cfg.budget_calls is not None and calls >= self.cfg.budget_calls:
+            raise BudgetExceeded(f"LLM call budget reached ({calls} >= {self.cfg.budget_calls})")
+        if self.cfg.budget_tokens is not None and tokens >= self.cfg.budget_tokens:
+            raise BudgetExceeded(f"token budget reached ({tokens} >= {self.cfg.budget_tokens})")
+
+    def _event(self, kind: str, **data: Any) -> None:
+        record = self.journal.event(kind, **data)
+        if self.on_event:
+            self.on_event(record)
+
+    # --- evaluation ---------------------------------------------------------------------
+    def evaluate(self, cand: Candidate) -> Score:
+        """Score a candidate on the training tasks (and validation tasks, if any)."""
+        key = cand.fingerprint
+        if key in self._scores:  # unchanged candidates keep their score
+            cand.score, cand.episodes = self._scores[key]
+            self._event("score_reused", candidate=cand.id, score=cand.score.to_dict())
+            return cand.score
+        agent_cfg = AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
+        agent = ActAgent(
+            self.family,
+            self.actor,
+            self.sandbox,
+            library=cand.library,
+            config=agent_cfg,
+            method="learnact",
+            run=self.run_name,
+        )
+        records = []
+        for task in self.train_tasks + list(self.cfg.validation_tasks or []):
+            self._check_budget()
+            rec = agent.run(task)
+            rec.phase = "train"
+            rec.library = cand.id
+            records.append(rec)
+            if self.journal.trajectories is not None:
+                self.journal.trajectories.add_episode(rec)
+        selection = records
+        if self.cfg.validation_tasks:
+            val = set(self.cfg.validation_tasks)
+            selection = [r for r in records if r.task in val]
+        cand.score, cand.episodes = score(selection, self.terms), records
+        self._scores[key] = (cand.score, records)
+        self._event(
+            "score", candidate=cand.id, score=cand.score.to_dict(), won=[r.won for r in records]
+        )
+        return cand.score
+
+    # --- the loop -----------------------------------------------------------------------
+    def learn(self) -> LearnResult:
+        cfg = self.cfg
+        self._event(
+            "start",
+            family=self.family.name,
+            train_tasks=self.train_tasks,
+            estimate=estimate_calls(self.family, cfg),
+        )
+        candidates: list[Candidate] = []
+        best: Candidate | None = None
+        rounds_run = 0
+        stopped = "rounds done"
+        try:
+            for k in range(cfg.creation.candidates):
+                self._check_budget()
+                lib = create_candidate(
+                    self.family,
+                    self.learner,
+                    self.sandbox,
+                    k,
+                    cfg.creation,
+                    self.journal,
+                    self.train_tasks[0],
+                    self.run_name,
+                )
+                if lib is None:
+                    self._event("candidate_dropped", candidate=f"c{k}")
+                    continue
+                cand = Candidate(f"c{k}", lib, None, "create")
+                candidates.append(cand)
+                self._event(
+                    "candidate",
+                    candidate=cand.id,
+                    origin="create",
+                    functions=[a.name for a in lib.actions],
+                )
+            for cand in candidates:
+                self.evaluate(cand)
+            best = _best(candidates)
+            if best is None:
+                return LearnResult(None, candidates, 0, "no candidate passed validation")
+            self._event(
+                "best", candidate=best.id, score=best.score.to_dict() if best.score else None
+            )
+            for rnd in range(1, cfg.rounds + 1):
+                failure = first_failure(best.episodes)
+                if failure is None:
+                    stopped = "no learned action failed"
+                    break
+                rounds_run = rnd
+                self._event(
+                    "failure",
+                    round=rnd,
+                    candidate=best.id,
+                    call=failure.step.call,
+                    error=failure.step.error,
+                    task=failure.episode.task,
+                )
+                pool = [best]
+                for j in range(cfg.revisions or cfg.creation.candidates):
+                    self._check_budget()
+                    rev = revise(
+                        self.family,
+                        self.learner,
+                        self.sandbox,
+                        best.library,
+                        failure,
+                        sample_index=j,
+                        cfg=cfg.creation,
+                        journal=self.journal,
+                        validation_task=self.train_tasks[0],
+                        temperature=cfg.revise_temperature,
+                        run=self.run_name,
+                    )
+                    self._event(
+                        "revision",
+                        round=rnd,
+                        index=j,
+                        kind=rev.kind,
+                        diagnosis=rev.diagnosis,
+                        detail=rev.detail,
+                    )
+                    if rev.library is None:
+                        continue
+                    cand = Candidate(f"r{rnd}.{j}", rev.library, best.id, rev.kind, rev.detail)
+                    candidates.append(cand)
+                    pool.append(cand)
+                for cand in pool[1:]:
+                    self.evaluate(cand)
+                previous = best
+                best = _best(pool) or best
+                self._event(
+                    "best",
+                    round=rnd,
+                    candidate=best.id,
+                    score=best.score.to_dict() if best.score else None,
+                    kept_previous=best is previous,
+                )
+                if cfg.early_stop and best is previous:
+                    stopped = "no gain this round"
+                    break
+        except BudgetExceeded as e:
+            stopped = f"budget: {e}"
+            best = _best(candidates) or best
+        self._event("end", best=best.id if best else None, stopped=stopped, rounds=rounds_run)
+        return LearnResult(best, candidates, rounds_run, stopped)
+
+
+def _best(cands: Sequence[Candidate]) -> Candidate | None:
+    """Highest score; ties keep the earlier candidate (the previous best comes first)."""
+    scored = [c for c in cands if c.score is not None]
+    if not scored:
+        return None
+    return max(scored, key=lambda c: (c.score.total, -scored.index(c)))  # type: ignore[union-attr]

@@ -1,0 +1,241 @@
+"""Action learning's revision step: diagnose a failed learned call, propose one improvement.
+
+The learner sees the current actions, the failing call with its error and the basic
+actions executed inside it, and the context before it (state families: the last state;
+event families: the trajectory up to the failure, as in the paper). It answers with a
+diagnosis and either **Update** (rewritten or new functions, validated as in creation;
+changed functions get new descriptions, their notes are cleared and the usage example is
+regenerated) or **Plan** (a usage note for one function, shown to the agent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from learnact.agents.trajectory import EpisodeRecord, StepRecord
+from learnact.envs.base import TaskFamily
+from learnact.learning.code import CodeProblem, extract_code, merge_functions, parse_proposal
+from learnact.learning.creation import (
+    CreationConfig,
+    describe,
+    usage_example,
+    validate_code,
+)
+from learnact.learning.journal import Journal
+from learnact.library import ActionLibrary
+from learnact.prompts import render
+
+_PLAN_ACTION = re.compile(
+    r"^\s*Action\s*:\s*`?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE | re.MULTILINE
+)
+_PLAN_NOTE = re.compile(r"^\s*Note\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_DIAGNOSIS = re.compile(
+    r"Diagnosis\s*:\s*(.+?)(?:\n\s*\n|Improvement\s*:|$)", re.IGNORECASE | re.DOTALL
+)
+_TRAJECTORY_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The first failed learned-action call in some training episodes."""
+
+    episode: EpisodeRecord
+    step: StepRecord
+
+    def context(self, state_observations: bool) -> tuple[str, str]:
+        before = self.episode.steps[: self.step.index]
+        if state_observations:
+            last = before[-1].observation if before else self.episode.first_observation
+            return "The state before the call", last
+        lines = [f"Goal: {self.episode.goal}", f"Observation: {self.episode.first_observation}"]
+        for s in before:
+            lines += [f"Action: {s.call or s.completion.strip()}", f"Observation: {s.observation}"]
+        text = "\n".join(lines)
+        if len(text) > _TRAJECTORY_CHARS:
+            text = "(... earlier steps omitted ...)\n" + text[-_TRAJECTORY_CHARS:]
+        return "The trajectory up to the call", text
+
+
+def first_failure(records: Sequence[EpisodeRecord]) -> Failure | None:
+    for r in records:
+        for s in r.steps:
+            if s.learned_call and not s.valid:
+                return Failure(r, s)
+    return None
+
+
+@dataclass
+class Revision:
+    kind: str  # "update", "plan" or "none"
+    library: ActionLibrary | None
+    diagnosis: str
+    detail: str  # changed functions, or the note
+
+
+def revise(
+    family: TaskFamily,
+    learner: Any,
+    sandbox: Any,
+    library: ActionLibrary,
+    failure: Failure,
+    *,
+    sample_index: int,
+    cfg: CreationConfig,
+    journal: Journal,
+    validation_task: int,
+    temperature: float,
+    run: str | None = None,
+) -> Revision:
+    label, context = failure.context(family.state_observations)
+    messages = [
+        {
+            "role": "user",
+            "content": render(
+                "revise",
+                instruction=family.instruction,
+                basic_actions=family.basic_actions,
+                code=library.source,
+                learned_actions=library.actions,
+                context_label=label,
+                context=context,
+                call=failure.step.call,
+                error=failure.step.error or failure.step.observation,
+                sub_actions=failure.step.sub_actions,
+            ),
+        }
+    ]
+    c = learner.complete(
+        messages,
+        purpose="revise",
+        family=family.name,
+        run=run,
+        max_tokens=cfg.max_tokens,
+        temperature=temperature,
+        seed=cfg.seed,
+        sample_index=sample_index,
+    )
+    journal.exchange("revise", messages, c, revision=sample_index)
+    text = c.text or ""
+    m = _DIAGNOSIS.search(text)
+    diagnosis = " ".join(m.group(1).split()) if m else ""
+    wants_plan = re.search(r"Improvement\s*:\s*\**\s*Plan", text, re.IGNORECASE) is not None
+    if wants_plan or not extract_code(text):
+        return _plan(library, text, diagnosis, failure)
+    return _update(
+        family,
+        learner,
+        sandbox,
+        library,
+        messages,
+        text,
+        diagnosis,
+        cfg,
+        journal,
+        validation_task,
+        run,
+    )
+
+
+def _plan(library: ActionLibrary, text: str, diagnosis: str, failure: Failure) -> Revision:
+    note_m = _PLAN_NOTE.search(text)
+    action_m = _PLAN_ACTION.search(text)
+    name = action_m.group(1) if action_m else failure.step.learned_call
+    if not note_m or library.action(name or "") is None:
+        return Revision(
+            "none", None, diagnosis, "the answer held neither usable code nor a usable note"
+        )
+    note = " ".join(note_m.group(1).split())[:500]
+    new = ActionLibrary.from_source(library.source, library.to_meta())
+    target = new.action(name or "")
+    assert target is not None
+    if note not in target.notes:
+        target.notes.append(note)
+    return Revision("plan", new, diagnosis, f"{name}: {note}")
+
+
+def _update(
+    family: TaskFamily,
+    learner: Any,
+    sandbox: Any,
+    library: ActionLibrary,
+    messages: list[dict[str, str]],
+    text: str,
+    diagnosis: str,
+    cfg: CreationConfig,
+    journal: Journal,
+    validation_task: int,
+    run: str | None,
+) -> Revision:
+    basic = {a.name for a in family.basic_actions}
+    for attempt in range(cfg.max_fix_tries + 1):
+        try:
+            proposal = parse_proposal(
+                text, basic | {a.name for a in library.actions}, require_functions=True
+            )
+            merged, changed = merge_functions(library.source, proposal.code)
+            parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
+            error = validate_code(
+                family, sandbox, merged, proposal.example_call, validation_task, cfg.timeout_s
+            )
+        except CodeProblem as e:
+            error, merged, changed = str(e), library.source, []
+        journal.event("validation", revision=True, attempt=attempt, error=error)
+        if error is None:
+            if not changed:
+                return Revision("none", None, diagnosis, "the update changed nothing")
+            return Revision(
+                "update",
+                _relearn(family, learner, library, merged, changed, cfg, journal, run),
+                diagnosis,
+                ", ".join(changed),
+            )
+        if attempt == cfg.max_fix_tries:
+            break
+        messages = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {
+                "role": "user",
+                "content": render(
+                    "fix_actions", error=error, code=extract_code(text) or text, example_call=None
+                ),
+            },
+        ]
+        c = learner.complete(
+            messages,
+            purpose="fix_actions",
+            family=family.name,
+            run=run,
+            max_tokens=cfg.max_tokens,
+            temperature=cfg.temperature,
+            seed=cfg.seed,
+        )
+        journal.exchange("fix_actions", messages, c, revision=True, attempt=attempt + 1)
+        text = c.text or ""
+    return Revision("none", None, diagnosis, "the update never passed validation")
+
+
+def _relearn(
+    family: TaskFamily,
+    learner: Any,
+    old: ActionLibrary,
+    source: str,
+    changed: list[str],
+    cfg: CreationConfig,
+    journal: Journal,
+    run: str | None,
+) -> ActionLibrary:
+    """The updated library: new descriptions for changed actions, their notes cleared."""
+    meta = old.to_meta()
+    actions = dict(meta["actions"])
+    public_changed = [n for n in changed if not n.startswith("_")]
+    descriptions = describe(family, learner, source, public_changed, cfg, journal, run)
+    for name in public_changed:
+        actions[name] = {"description": descriptions[name], "notes": []}
+    meta["actions"] = actions
+    lib = ActionLibrary.from_source(source, meta)
+    lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
+    return lib

@@ -1,0 +1,61 @@
+"""Scoring a candidate action set on its training episodes, as the paper does.
+
+* correction rate: the share of learned-action calls that ran without error;
+* learned share: the share of all steps that were successful learned-action calls;
+* success rate: the share of episodes won.
+
+PDDL (state families) sum all three; ALFWorld (event families) the last two. The terms
+are configurable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from learnact.agents.trajectory import EpisodeRecord
+
+TERMS = ("correction", "learned_share", "success")
+STATE_TERMS = TERMS
+EVENT_TERMS = ("learned_share", "success")
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    correction: float
+    learned_share: float
+    success: float
+    episodes: int
+    learned_calls: int
+    failed_learned_calls: int
+
+    def to_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def default_terms(state_observations: bool) -> tuple[str, ...]:
+    return STATE_TERMS if state_observations else EVENT_TERMS
+
+
+def score(records: Sequence[EpisodeRecord], terms: Sequence[str] = TERMS) -> Score:
+    bad = set(terms) - set(TERMS)
+    if bad:
+        raise ValueError(f"unknown score terms: {sorted(bad)}")
+    steps = [s for r in records for s in r.steps]
+    learned = [s for s in steps if s.learned_call]
+    ok = [s for s in learned if s.valid]
+    values = {
+        "correction": len(ok) / len(learned) if learned else 0.0,
+        "learned_share": len(ok) / len(steps) if steps else 0.0,
+        "success": sum(r.won for r in records) / len(records) if records else 0.0,
+    }
+    return Score(
+        total=sum(values[t] for t in terms),
+        correction=values["correction"],
+        learned_share=values["learned_share"],
+        success=values["success"],
+        episodes=len(records),
+        learned_calls=len(learned),
+        failed_learned_calls=len(learned) - len(ok),
+    )
