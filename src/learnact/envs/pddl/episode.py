@@ -19,7 +19,9 @@ _SEPARATORS = re.compile(r"[\s(),'\"`]+")
 class PddlTask:
     """A problem compiled against its domain; shared (read-only) by its episodes."""
 
-    def __init__(self, domain: m.Domain, problem: m.Problem, style: TextStyle | None = None) -> None:
+    def __init__(
+        self, domain: m.Domain, problem: m.Problem, style: TextStyle | None = None
+    ) -> None:
         self.domain = domain
         self.problem = problem
         self.world = World(domain, problem)

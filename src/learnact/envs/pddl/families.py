@@ -214,7 +214,9 @@ def generated_family(
         fingerprint=fingerprint([(g.name, h) for g, h in zip(generated, hashes, strict=True)]),
     )
     split = seeded_split(n_tasks, seed=seed_i)
-    family = PddlFamily(f"pddl-gen/{kind}", own_domain(kind), sources, split, source, KNOWN[kind], kind)
+    family = PddlFamily(
+        f"pddl-gen/{kind}", own_domain(kind), sources, split, source, KNOWN[kind], kind
+    )
     family.plans = {i: g.plan for i, g in enumerate(generated)}
     return family
 

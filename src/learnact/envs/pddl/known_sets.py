@@ -44,7 +44,9 @@ def differences(known: KnownFamily, domain_sha: str, problems: dict[str, str]) -
         out.append(f"{known.domain_file} differs")
     missing = sorted(set(known.problems) - set(problems))
     extra = sorted(set(problems) - set(known.problems))
-    changed = sorted(n for n in set(problems) & set(known.problems) if problems[n] != known.problems[n])
+    changed = sorted(
+        n for n in set(problems) & set(known.problems) if problems[n] != known.problems[n]
+    )
     for what, names in (("missing", missing), ("extra", extra), ("changed", changed)):
         if names:
             shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")

@@ -47,7 +47,9 @@ def parse_domain_text(text: str, source: str = "<domain>", path: str | None = No
     notes: list[str] = []
     text, moved = _reorder_sections(_strip_comments(text))
     if moved:
-        notes.append(f"{source}: sections out of the standard order ({', '.join(moved)}); reordered")
+        notes.append(
+            f"{source}: sections out of the standard order ({', '.join(moved)}); reordered"
+        )
     if not _has_section(text, ":requirements"):
         text = _add_requirement(text, ":strips", after=r"\(\s*domain\s+[^\s()]+\s*\)")
         notes.append(f"{source}: no :requirements section; assuming :strips")

@@ -131,7 +131,9 @@ class World:
             return lambda s, b: combine(body(s, b + c) for c in itertools.product(*domains))
         raise TypeError(f"unsupported formula {f!r}")
 
-    def _compile_apply(self, effect: m.Effect, index: dict[str, int]) -> Callable[[State, Binding], None]:
+    def _compile_apply(
+        self, effect: m.Effect, index: dict[str, int]
+    ) -> Callable[[State, Binding], None]:
         collect = self._compile_effect(effect, index)
 
         def apply(state: State, binding: Binding) -> None:
@@ -231,7 +233,8 @@ def applicable_bindings(
     """
     n = len(action.params)
     partial: list[list[str | None]] = [[None] * n]
-    for pred, slots in action.positive_lits:
+    # Join the rarest predicates first: fewer partial bindings to carry along.
+    for pred, slots in sorted(action.positive_lits, key=lambda lit: len(by_pred.get(lit[0], ()))):
         extended: list[list[str | None]] = []
         for b in partial:
             for atom in by_pred.get(pred, ()):
@@ -254,7 +257,9 @@ def applicable_bindings(
                 yield combo
 
 
-def _unify(b: list[str | None], slots: tuple[int | str, ...], atom: m.Atom) -> list[str | None] | None:
+def _unify(
+    b: list[str | None], slots: tuple[int | str, ...], atom: m.Atom
+) -> list[str | None] | None:
     out = b
     for slot, value in zip(slots, atom[1:], strict=True):
         if isinstance(slot, str):
