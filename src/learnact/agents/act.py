@@ -67,6 +67,8 @@ class ActAgent:
         writer: TrajectoryWriter | None = None,
         run: str | None = None,
         method: str | None = None,
+        phase: str = "test",
+        library_id: str | None = None,
     ) -> None:
         self.family = family
         self.model = model
@@ -77,6 +79,8 @@ class ActAgent:
         self.react = react
         self.writer = writer
         self.run_name = run
+        self.phase = phase
+        self.library_id = library_id
         self.method = method or ("react" if react else "act") + (
             "" if library is None else "+library"
         )
@@ -117,6 +121,8 @@ class ActAgent:
             method=self.method,
             model=getattr(self.model, "spec", str(self.model)),
             data_source=self.family.source.to_dict(),
+            phase=self.phase,
+            library=self.library_id,
         )
         episode = self.family.make_episode(task)
         try:

@@ -23,7 +23,7 @@ class Journal:
         self._lock = threading.Lock()
         self.trajectories = TrajectoryWriter(self.dir) if self.dir is not None else None
 
-    def event(self, kind: str, **data: Any) -> dict[str, Any]:
+    def event(self, kind: str, /, **data: Any) -> dict[str, Any]:
         record = {"event": kind, "time": time.time(), **data}
         with self._lock:
             self.events.append(record)

@@ -127,7 +127,7 @@ class Learner:
             usage = getattr(m, "usage", None)
             if usage is None:
                 continue
-            t = usage.total()
+            t = usage.total
             calls += t.calls
             tokens += t.prompt_tokens + t.completion_tokens
         return calls, tokens
@@ -139,7 +139,7 @@ class Learner:
         if self.cfg.budget_tokens is not None and tokens >= self.cfg.budget_tokens:
             raise BudgetExceeded(f"token budget reached ({tokens} >= {self.cfg.budget_tokens})")
 
-    def _event(self, kind: str, **data: Any) -> None:
+    def _event(self, kind: str, /, **data: Any) -> None:
         record = self.journal.event(kind, **data)
         if self.on_event:
             self.on_event(record)
@@ -161,16 +161,14 @@ class Learner:
             config=agent_cfg,
             method="learnact",
             run=self.run_name,
+            writer=self.journal.trajectories,
+            phase="train",
+            library_id=cand.id,
         )
         records = []
         for task in self.train_tasks + list(self.cfg.validation_tasks or []):
             self._check_budget()
-            rec = agent.run(task)
-            rec.phase = "train"
-            rec.library = cand.id
-            records.append(rec)
-            if self.journal.trajectories is not None:
-                self.journal.trajectories.add_episode(rec)
+            records.append(agent.run(task))
         selection = records
         if self.cfg.validation_tasks:
             val = set(self.cfg.validation_tasks)

@@ -31,9 +31,9 @@ def _load(name: str) -> str:
     return resources.files(__name__).joinpath(name + _SUFFIX).read_text(encoding="utf-8")
 
 
-def render(name: str, **context: object) -> str:
-    """Render template ``name`` (without the ``.j2`` suffix) and strip outer whitespace."""
-    return _environment().get_template(name).render(**context).strip()
+def render(template: str, /, **context: object) -> str:
+    """Render ``template`` (its name without ``.j2``) and strip outer whitespace."""
+    return _environment().get_template(template).render(**context).strip()
 
 
 def template_names() -> list[str]:

@@ -1,0 +1,162 @@
+"""The learning loop with scripted learner and actor models, a real sandbox and environment.
+
+The family is examples/lights_env.py; task 0 wants exactly lamp1 and lamp3 on.
+"""
+
+from __future__ import annotations
+
+from learnact.agents.trajectory import read_jsonl
+from learnact.learning.creation import CreationConfig
+from learnact.learning.journal import Journal, read_events
+from learnact.learning.learner import LearnConfig, Learner
+
+GOOD = '```python\ndef pair(a, b):\n    """Switch on two lamps."""\n    switch_on(a)\n    return switch_on(b)\n```\nExample: pair(\'lamp0\', \'lamp2\')'
+BUGGY = "```python\ndef pair(a, b):\n    switch_on(a)\n    return switch_on(b + '0')\n```\nExample: pair('lamp0', 'lamp2')"
+CRASH = "```python\ndef pair(a, b):\n    switch_on(a)\n    return switch_on(undefined_lamp)\n```\nExample: pair('lamp0', 'lamp2')"
+WORSE = "Diagnosis: it should switch off.\nImprovement: Update\n```python\ndef pair(a, b):\n    return switch_off(a)\n```"
+FIX = (
+    "Diagnosis: the second lamp name gets a stray 0.\nImprovement: Update\n"
+    + GOOD.split("\nExample")[0]
+)
+PLAN = "Diagnosis: lamp9 does not exist.\nImprovement: Plan\nAction: pair\nNote: Only pass lamps named in the goal."
+
+GOAL_CALL = {
+    "purpose": "act",
+    "match": r"Goal: Exactly these lamps are on: (lamp\d), (lamp\d)\.",
+    "expand": True,
+    "response": r"pair('\1', '\2')",
+}
+FIRST_STEP_BAD = {
+    "purpose": "act",
+    "match": r"\AGoal: [^\n]*\nObservation: Lamps that are on: none\.\nAction:\Z",
+    "response": "pair('lamp9', 'lamp1')",
+}
+SUPPORT = [
+    {"purpose": "describe_action", "response": "pair(a, b) switches on lamps a and b."},
+    {
+        "purpose": "usage_example",
+        "response": "Goal: lamps lamp0, lamp2\nAction: pair('lamp0', 'lamp2')\nObservation: Lamps that are on: lamp0, lamp2.",
+    },
+]
+
+
+def cfg(**kw):
+    creation = CreationConfig(candidates=kw.pop("candidates", 1), max_fix_tries=2)
+    return LearnConfig(
+        creation=creation, train_tasks=[0], train_steps=kw.pop("train_steps", 3), **kw
+    )
+
+
+def test_creation_retries_after_a_crash_and_keeps_the_fix(lights, sandbox, scripted, tmp_path):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": CRASH},
+            {"purpose": "fix_actions", "response": GOOD},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([GOAL_CALL])
+    result = Learner(lights, learner, actor, sandbox, cfg(rounds=0), Journal(tmp_path)).learn()
+    assert result.best is not None and result.best.score.success == 1.0
+    lib = result.best.library
+    assert [a.name for a in lib.actions] == ["pair"]
+    assert lib.action("pair").description == "pair(a, b) switches on lamps a and b."
+    assert lib.usage_example.startswith("Goal: lamps lamp0, lamp2")
+    events = read_events(tmp_path)
+    errors = [e["error"] for e in events if e["event"] == "validation"]
+    assert errors[0].startswith("NameError") and errors[1] is None
+    assert [e["purpose"] for e in events if e["event"] == "llm"][:2] == [
+        "create_actions",
+        "fix_actions",
+    ]
+
+
+def test_update_fixes_a_buggy_action_and_the_score_rises(lights, sandbox, scripted, tmp_path):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": BUGGY},
+            {"purpose": "revise", "response": FIX},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([GOAL_CALL])
+    result = Learner(
+        lights, learner, actor, sandbox, cfg(rounds=2, revisions=1), Journal(tmp_path)
+    ).learn()
+    by_id = {c.id: c for c in result.candidates}
+    assert by_id["c0"].score.success == 0.0 and by_id["c0"].score.failed_learned_calls > 0
+    assert result.best.id == "r1.0" and result.best.origin == "update"
+    assert result.best.score.total > by_id["c0"].score.total and result.best.score.success == 1.0
+    assert result.stopped == "no learned action failed"
+    assert "switch_on(b)" in result.best.library.source
+    revisions = [e for e in read_events(tmp_path) if e["event"] == "revision"]
+    assert revisions[0]["kind"] == "update" and "stray 0" in revisions[0]["diagnosis"]
+
+
+def test_plan_note_reaches_the_agent_prompt(lights, sandbox, scripted, tmp_path):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": GOOD},
+            {"purpose": "revise", "response": PLAN},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([FIRST_STEP_BAD, GOAL_CALL])
+    result = Learner(
+        lights, learner, actor, sandbox, cfg(rounds=1, revisions=1), Journal(tmp_path)
+    ).learn()
+    plan = next(c for c in result.candidates if c.origin == "plan")
+    assert plan.library.action("pair").notes == ["Only pass lamps named in the goal."]
+    systems = [p["messages"][0]["content"] for p in read_jsonl(tmp_path / "prompts.jsonl")]
+    assert any("Note: Only pass lamps named in the goal." in s for s in systems)
+
+
+def test_selection_keeps_previous_best_when_revisions_are_worse(
+    lights, sandbox, scripted, tmp_path
+):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": GOOD},
+            {"purpose": "revise", "response": WORSE},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([FIRST_STEP_BAD, GOAL_CALL])
+    result = Learner(
+        lights,
+        learner,
+        actor,
+        sandbox,
+        cfg(rounds=2, revisions=2, train_steps=4),
+        Journal(tmp_path),
+    ).learn()
+    assert result.best.id == "c0"
+    worse = [c for c in result.candidates if c.origin == "update"]
+    assert worse and all(c.score.total < result.best.score.total for c in worse)
+    events = read_events(tmp_path)
+    bests = [e for e in events if e["event"] == "best" and "round" in e]
+    assert bests and all(e["kept_previous"] for e in bests)
+    # Unchanged candidates are not re-evaluated: c0 is scored once, identical revisions reuse a score.
+    scored = [e["candidate"] for e in events if e["event"] == "score"]
+    assert scored.count("c0") == 1
+    assert len(scored) == len(set(scored))
+    assert any(e["event"] == "score_reused" for e in events)
+
+
+def test_budget_cap_stops_cleanly(lights, sandbox, scripted, tmp_path):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": BUGGY},
+            {"purpose": "revise", "response": FIX},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([GOAL_CALL])
+    result = Learner(
+        lights, learner, actor, sandbox, cfg(candidates=2, budget_calls=6), Journal(tmp_path)
+    ).learn()
+    assert result.stopped.startswith("budget")
+    end = [e for e in read_events(tmp_path) if e["event"] == "end"]
+    assert len(end) == 1
+    calls = learner.usage.total.calls + actor.usage.total.calls
+    assert calls <= 6 + 2  # stops at the first check past the cap, never runs on
