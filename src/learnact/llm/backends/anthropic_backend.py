@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from learnact.errors import BadInput
 from learnact.llm.backends.openai_backend import classify_status
-from learnact.llm.errors import TransientLLMError
+from learnact.llm.errors import LLMRequestRejected, TransientLLMError
 from learnact.llm.types import RawCompletion, Request
 
+log = logging.getLogger("learnact.llm")
 FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length"}
 
 
@@ -48,20 +50,22 @@ class AnthropicBackend:
         if not key:
             raise BadInput(f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY")
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self._send_temperature = True
         self.client = anthropic.Anthropic(
             api_key=key, base_url=self.base_url, timeout=timeout, max_retries=0
         )
 
     def generate(self, request: Request) -> RawCompletion:
-        import anthropic
-
         system, turns = to_anthropic(request.message_dicts)
         kwargs: dict = {
             "model": self.model_name,
             "messages": turns,
             "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
         }
+        # Recent SDKs dropped the ``temperature`` argument; the API field goes in the body.
+        # A model that refuses it gets requests without it from then on.
+        if self._send_temperature:
+            kwargs["extra_body"] = {"temperature": request.temperature}
         if system:
             kwargs["system"] = system
         # The API rejects whitespace-only stop sequences ("\n"); those are applied
@@ -70,6 +74,19 @@ class AnthropicBackend:
         if stops:
             kwargs["stop_sequences"] = stops
         where = self.base_url or "api.anthropic.com"
+        try:
+            return self._create(kwargs, where)
+        except LLMRequestRejected as e:
+            if "temperature" not in str(e) or "extra_body" not in kwargs:
+                raise
+            log.warning("%s refuses temperature; sending requests without it", self.model_name)
+            self._send_temperature = False
+            del kwargs["extra_body"]
+            return self._create(kwargs, where)
+
+    def _create(self, kwargs: dict, where: str) -> RawCompletion:
+        import anthropic
+
         try:
             resp = self.client.messages.create(**kwargs)
         except anthropic.APITimeoutError as e:

@@ -1,0 +1,75 @@
+"""llama.cpp in-process with the real SmolLM2-135M model."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnact.llm import make_model
+
+SYSTEM = (
+    "You are an agent in a house. You can call these actions: go_to(place), take(obj, place), "
+    "put(obj, place), open(place), close(place), heat(obj, appliance), cool(obj, appliance). "
+    "Answer with one action call per line and nothing else. "
+) * 3
+
+
+def steps(n):
+    msgs = [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": "Goal: heat an egg."},
+    ]
+    for i in range(n):
+        msgs += [
+            {"role": "assistant", "content": f"go_to(counter {i})"},
+            {"role": "user", "content": f"You arrive at counter {i}. You see nothing."},
+        ]
+    return msgs
+
+
+def test_real_tokens_and_stop(smollm):
+    c = smollm.complete(steps(0), purpose="act", max_tokens=12, stop=["\n"], temperature=0.0)
+    assert c.usage.prompt_tokens > 50 and 0 < c.usage.completion_tokens <= 12
+    assert "\n" not in c.text
+    assert c.finish_reason in ("stop", "length")
+    assert smollm.count_tokens("go_to(counter 1)") > 1
+
+
+def test_prefix_reuse_reported_by_llama_cpp(smollm):
+    first = smollm.complete(steps(1), purpose="act", max_tokens=4, family="alfworld", run="t")
+    perf1 = dict(smollm.backend.last_perf)
+    second = smollm.complete(steps(2), purpose="act", max_tokens=4, family="alfworld", run="t")
+    perf2 = dict(smollm.backend.last_perf)
+    # The second prompt extends the first: llama.cpp evaluates only the new suffix.
+    assert second.usage.prompt_tokens > first.usage.prompt_tokens
+    new_tokens = second.usage.prompt_tokens - first.usage.prompt_tokens
+    assert perf2["n_p_eval"] < new_tokens + 30  # llama.cpp's own prompt-eval counter
+    assert perf2["n_p_eval"] < perf1["n_p_eval"] or perf1["n_p_eval"] < 60
+    assert perf2["n_p_eval"] < second.usage.prompt_tokens / 3
+    assert second.usage.prefix_cached_tokens >= second.usage.prompt_tokens - new_tokens - 30
+    assert smollm.usage.by_run()["t"].prefix_cached_tokens >= second.usage.prefix_cached_tokens
+
+
+def test_seed_and_samples(smollm):
+    msgs = [{"role": "user", "content": "Name a colour."}]
+    a = smollm.complete(msgs, purpose="act", max_tokens=6, temperature=0.9, seed=7)
+    b = smollm.complete(msgs, purpose="act", max_tokens=6, temperature=0.9, seed=7)
+    assert a.text == b.text  # same seed, same sample
+    greedy = [smollm.complete(msgs, purpose="act", max_tokens=6).text for _ in range(2)]
+    assert greedy[0] == greedy[1]
+
+
+def test_truncation_is_flagged(smollm):
+    c = smollm.complete("Write a long story about a robot.", purpose="reflect", max_tokens=3)
+    assert c.truncated and c.incomplete and c.usage.completion_tokens == 3
+
+
+def test_context_too_long_is_a_clear_error(smollm):
+    from learnact.llm import LLMRequestRejected
+
+    with pytest.raises(LLMRequestRejected, match="n_ctx=2048"):
+        smollm.complete("word " * 5000, purpose="act", max_tokens=4)
+
+
+def test_alias_resolves_to_installed_package(smollm_path, llama_cpp_module):
+    m = make_model("local:smollm2-135m", n_ctx=2048, cache=False)
+    assert m.backend.path == smollm_path and m.spec == "local:smollm2-135m"
