@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import sys
+import warnings
 
 import typer
 
 from learnact import __version__
-from learnact.cli import data_cmd, doctor_cmd, envs_cmd, eval_cmd, play_cmd, trace_cmd
+from learnact.cli import (
+    data_cmd,
+    doctor_cmd,
+    envs_cmd,
+    eval_cmd,
+    learn_cmd,
+    play_cmd,
+    trace_cmd,
+)
+from learnact.cli.console import show_warning
 from learnact.cli.errors import run_cli
 
 app = typer.Typer(
@@ -39,10 +49,12 @@ play_cmd.register(app)
 doctor_cmd.register(app)
 data_cmd.register(app)
 eval_cmd.register(app)
+learn_cmd.register(app)
 trace_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
+    warnings.showwarning = show_warning
     command = typer.main.get_command(app)
     code = run_cli(lambda: command.main(args=argv, prog_name="learnact", standalone_mode=False))
     sys.exit(code)

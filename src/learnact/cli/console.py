@@ -24,3 +24,19 @@ def print_json(data: Any) -> None:
 
 def info(message: str) -> None:
     err.print(message, markup=False)
+
+
+_shown: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """A warning as one plain line on stderr, each distinct one once."""
+    text = f"warning: {message}"
+    if text not in _shown:
+        _shown.add(text)
+        sys.stderr.write(text + "\n")
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """`warnings.showwarning` for the CLI: no file names or source lines."""
+    warn(str(message))

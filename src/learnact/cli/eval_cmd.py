@@ -10,7 +10,7 @@ from rich.table import Table
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
-from learnact.cli.console import err, info, out, print_json
+from learnact.cli.console import err, info, out, print_json, warn
 from learnact.cli.options import DataDir, Json
 from learnact.envs import registry
 from learnact.library import ActionLibrary
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         family = registry.make_family(family_name, data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
         for warning in family.source.warnings:
-            info(f"warning: {warning}")
+            warn(warning)
         selected = select_tasks(family, tasks)
         lib = ActionLibrary.load(library) if library else None
         actor = make_model(model)

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from learnact.cli.console import err, info, out
+from learnact.cli.console import err, info, out, warn
 from learnact.cli.options import DataDir
 from learnact.envs import registry
 from learnact.envs.base import TaskFamily
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
             f"{family.name} task {task} ({spec.name}); data: {family.source.path or family.source.description}"
         )
         for warning in family.source.warnings:
-            info(f"warning: {warning}")
+            warn(warning)
         episode = family.make_episode(task)
         try:
             first = episode.reset()

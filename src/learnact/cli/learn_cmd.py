@@ -1,0 +1,116 @@
+"""`learnact learn FAMILY --out DIR`: learn an action library with the LearnAct learner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from learnact.cli.console import info, out, print_json, warn
+from learnact.cli.options import DataDir, Json
+from learnact.envs import registry
+from learnact.learning.creation import CreationConfig
+from learnact.learning.learner import LearnConfig, estimate_calls
+from learnact.runner.learn import learn_library
+from learnact.runner.tasks import select_tasks
+
+DEFAULT_MODEL = "local:qwen2.5-coder-1.5b"
+
+
+def describe_event(e: dict) -> str | None:
+    """A one-line live view of the learner's progress."""
+    kind = e["event"]
+    if kind == "candidate":
+        return f"created candidate {e['candidate']}: {', '.join(e['functions'])}"
+    if kind == "candidate_dropped":
+        return f"candidate {e['candidate']} failed validation and was dropped"
+    if kind == "score":
+        s = e["score"]
+        return (
+            f"scored {e['candidate']}: {s['total']:.2f} (success {s['success']:.2f}, "
+            f"learned share {s['learned_share']:.2f}, correct learned calls {s['correction']:.2f})"
+        )
+    if kind == "failure":
+        return f"round {e['round']}: revising after {e['call']} failed: {e['error']}"
+    if kind == "revision":
+        return f"  revision {e['index']}: {e['kind']} {e['detail']}"
+    if kind == "best":
+        return f"best so far: {e['candidate']}"
+    if kind == "end":
+        return f"done: best {e['best']} ({e['stopped']})"
+    return None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("learn")
+    def learn(
+        family_name: str = typer.Argument(..., metavar="FAMILY"),
+        out_dir: Path = typer.Option(
+            ..., "--out", help="Run directory; the library goes to OUT/library."
+        ),
+        model: str = typer.Option(DEFAULT_MODEL, "--model", help="Acting model spec."),
+        learner_model: str = typer.Option(
+            None, "--learner-model", help="Learner model spec (default: --model)."
+        ),
+        candidates: int = typer.Option(4, "--candidates", min=1),
+        rounds: int = typer.Option(2, "--rounds", min=0),
+        train_tasks: str = typer.Option("train", "--train-tasks", help="train, first:N or 0,3,5."),
+        train_steps: int = typer.Option(10, "--train-steps", min=1),
+        budget_calls: int = typer.Option(None, "--budget", help="Stop after this many LLM calls."),
+        temperature: float = typer.Option(
+            0.7, "--temperature", help="Sampling temperature of candidates."
+        ),
+        seed: int = typer.Option(0, "--seed"),
+        data_dir: str = DataDir,
+        json_out: bool = Json,
+    ) -> None:
+        """Create, evaluate and revise candidate action sets; save the best as a library."""
+        from learnact.llm import make_model
+        from learnact.sandbox import Sandbox
+
+        family = registry.make_family(family_name, data_dir=data_dir)
+        info(f"{family.name}: data {family.source.path or family.source.description}")
+        for warning in family.source.warnings:
+            warn(warning)
+        tasks = select_tasks(family, train_tasks)
+        cfg = LearnConfig(
+            creation=CreationConfig(candidates=candidates, temperature=temperature, seed=seed),
+            train_tasks=tasks,
+            train_steps=train_steps,
+            rounds=rounds,
+            budget_calls=budget_calls,
+        )
+        est = estimate_calls(family, cfg)
+        info(
+            f"estimate: about {est['learner_calls']} learner calls (at most {est['learner_calls_max']}), "
+            f"{est['episodes']} training episodes (at most {est['actor_calls_max']} actor calls)"
+        )
+        actor = make_model(model)
+        learner = make_model(learner_model) if learner_model else actor
+
+        def on_event(e: dict) -> None:
+            line = describe_event(e)
+            if line:
+                info(line)
+
+        with Sandbox() as sandbox:
+            result, library = learn_library(family, learner, actor, sandbox, cfg, out_dir, on_event)
+        summary = {
+            "family": family.name,
+            "library": str(out_dir / "library") if library else None,
+            "best": result.best.id if result.best else None,
+            "stopped": result.stopped,
+            "score": result.best.score.to_dict() if result.best and result.best.score else None,
+            "actions": [a.signature for a in library.actions] if library else [],
+        }
+        if json_out:
+            print_json(summary)
+            return
+        if library is None:
+            out.print(f"No action set passed validation ({result.stopped}).", markup=False)
+            raise typer.Exit(1)
+        out.print(
+            f"Learned library: {out_dir / 'library'} (candidate {summary['best']})", markup=False
+        )
+        for a in library.actions:
+            out.print(f"  {a.signature}: {a.description}", markup=False)
