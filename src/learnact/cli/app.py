@@ -15,6 +15,7 @@ from learnact.cli import (
     eval_cmd,
     learn_cmd,
     play_cmd,
+    quickstart_cmd,
     trace_cmd,
 )
 from learnact.cli.console import show_warning
@@ -50,6 +51,7 @@ doctor_cmd.register(app)
 data_cmd.register(app)
 eval_cmd.register(app)
 learn_cmd.register(app)
+quickstart_cmd.register(app)
 trace_cmd.register(app)
 
 
