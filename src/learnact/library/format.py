@@ -81,7 +81,9 @@ class ActionLibrary:
         listed: dict[str, Any] = meta.pop("actions", None) or {}
         unknown = [name for name in listed if name not in functions]
         if unknown:
-            raise BadInput(f"{META_FILE} lists actions not defined in {origin}: {', '.join(unknown)}")
+            raise BadInput(
+                f"{META_FILE} lists actions not defined in {origin}: {', '.join(unknown)}"
+            )
         names = list(listed) if listed else [n for n in functions if not n.startswith("_")]
         actions = []
         for name in names:
