@@ -14,6 +14,7 @@ from learnact.cli import (
     envs_cmd,
     eval_cmd,
     learn_cmd,
+    library_cmd,
     play_cmd,
     quickstart_cmd,
     trace_cmd,
@@ -51,6 +52,7 @@ doctor_cmd.register(app)
 data_cmd.register(app)
 eval_cmd.register(app)
 learn_cmd.register(app)
+library_cmd.register(app)
 quickstart_cmd.register(app)
 trace_cmd.register(app)
 

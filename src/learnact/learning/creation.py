@@ -171,6 +171,8 @@ def library_from(
             "actions": {n: {"description": descriptions[n], "notes": []} for n in names},
         },
     )
+    for name in names:
+        lib.new_version(name, origin="create", author="learner", first=True)
     lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
     return lib
 

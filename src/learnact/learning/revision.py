@@ -58,6 +58,15 @@ class Failure:
             text = "(... earlier steps omitted ...)\n" + text[-_TRAJECTORY_CHARS:]
         return "The trajectory up to the call", text
 
+    def describe(self) -> dict[str, Any]:
+        """What produced a revision, recorded in the library's lineage."""
+        return {
+            "task": self.episode.task,
+            "step": self.step.index,
+            "call": self.step.call,
+            "error": self.step.error,
+        }
+
 
 def first_failure(records: Sequence[EpisodeRecord]) -> Failure | None:
     for r in records:
@@ -136,6 +145,7 @@ def revise(
         journal,
         validation_task,
         run,
+        failure,
     )
 
 
@@ -148,11 +158,12 @@ def _plan(library: ActionLibrary, text: str, diagnosis: str, failure: Failure) -
             "none", None, diagnosis, "the answer held neither usable code nor a usable note"
         )
     note = " ".join(note_m.group(1).split())[:500]
-    new = ActionLibrary.from_source(library.source, library.to_meta())
+    new = ActionLibrary.from_source(library.source, library.to_meta(), detect_edits=False)
     target = new.action(name or "")
     assert target is not None
     if note not in target.notes:
         target.notes.append(note)
+    new.new_version(target.name, origin="plan", failure=failure.describe())
     return Revision("plan", new, diagnosis, f"{name}: {note}")
 
 
@@ -168,6 +179,7 @@ def _update(
     journal: Journal,
     validation_task: int,
     run: str | None,
+    failure: Failure,
 ) -> Revision:
     basic = {a.name for a in family.basic_actions}
     for attempt in range(cfg.max_fix_tries + 1):
@@ -188,7 +200,7 @@ def _update(
                 return Revision("none", None, diagnosis, "the update changed nothing")
             return Revision(
                 "update",
-                _relearn(family, learner, library, merged, changed, cfg, journal, run),
+                _relearn(family, learner, library, merged, changed, cfg, journal, run, failure),
                 diagnosis,
                 ", ".join(changed),
             )
@@ -227,6 +239,7 @@ def _relearn(
     cfg: CreationConfig,
     journal: Journal,
     run: str | None,
+    failure: Failure,
 ) -> ActionLibrary:
     """The updated library: new descriptions for changed actions, their notes cleared."""
     meta = old.to_meta()
@@ -234,8 +247,16 @@ def _relearn(
     public_changed = [n for n in changed if not n.startswith("_")]
     descriptions = describe(family, learner, source, public_changed, cfg, journal, run)
     for name in public_changed:
-        actions[name] = {"description": descriptions[name], "notes": []}
+        actions[name] = {**actions.get(name, {}), "description": descriptions[name], "notes": []}
     meta["actions"] = actions
-    lib = ActionLibrary.from_source(source, meta)
+    lib = ActionLibrary.from_source(source, meta, detect_edits=False)
+    for name in public_changed:
+        existed = old.action(name) is not None
+        lib.new_version(
+            name,
+            origin="update" if existed else "create",
+            failure=failure.describe(),
+            first=not existed,
+        )
     lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
     return lib

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import hashlib
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +45,38 @@ _BUILTIN_NAMES = set(dir(builtins))
 
 @dataclass
 class LearnedAction:
+    """One learned action and its provenance.
+
+    ``version`` grows with every change (a learner Update or Plan, or a hand edit);
+    ``origin`` says which (``create``, ``update``, ``plan``, ``edit``, ``hand``),
+    ``author`` who (``learner`` or ``human``), ``failure`` which failed call produced the
+    change, ``stats`` how it did in training.
+    """
+
     name: str
     params: tuple[str, ...]
     description: str
     notes: list[str] = field(default_factory=list)
+    version: int = 1
+    parent_version: int | None = None
+    origin: str = "hand"
+    author: str = "human"
+    failure: dict[str, Any] | None = None
+    stats: dict[str, Any] | None = None
+    code_sha256: str | None = None
+
+    def entry(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "notes": list(self.notes),
+            "version": self.version,
+            "parent_version": self.parent_version,
+            "origin": self.origin,
+            "author": self.author,
+            "failure": self.failure,
+            "stats": self.stats,
+            "code_sha256": self.code_sha256,
+        }
 
     @property
     def signature(self) -> str:
@@ -60,6 +90,10 @@ class ActionLibrary:
     usage_example: str = ""
     family: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: per action, every version: code, description, notes and provenance (oldest first)
+    lineage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: warnings raised while loading (e.g. hand edits detected)
+    load_warnings: list[str] = field(default_factory=list)
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -69,8 +103,13 @@ class ActionLibrary:
         meta: dict[str, Any] | None = None,
         *,
         origin: str = ACTIONS_FILE,
+        detect_edits: bool = True,
     ) -> ActionLibrary:
-        """Build a library from ``actions.py`` text and ``library.json`` data."""
+        """Build a library from ``actions.py`` text and ``library.json`` data.
+
+        With ``detect_edits``, an action whose code or text differs from its last recorded
+        version is taken as a hand edit and recorded as a new version (with a warning).
+        """
         meta = dict(meta or {})
         version = meta.pop("format_version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
@@ -94,14 +133,86 @@ class ActionLibrary:
             if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
                 raise BadInput(f"notes of action {name!r} must be a list of strings")
             params = tuple(a.arg for a in fn.args.args)
-            actions.append(LearnedAction(name, params, description.strip(), list(notes)))
-        return cls(
+            actions.append(
+                LearnedAction(
+                    name,
+                    params,
+                    description.strip(),
+                    list(notes),
+                    version=int(entry.get("version", 1)),
+                    parent_version=entry.get("parent_version"),
+                    origin=entry.get("origin", "hand"),
+                    author=entry.get("author", "human"),
+                    failure=entry.get("failure"),
+                    stats=entry.get("stats"),
+                    code_sha256=entry.get("code_sha256"),
+                )
+            )
+        lineage = meta.pop("lineage", None) or {}
+        lib = cls(
             source=source,
             actions=actions,
             usage_example=meta.pop("usage_example", "") or "",
             family=meta.pop("family", None),
             extra=meta,
+            lineage={k: list(v) for k, v in lineage.items()},
         )
+        if detect_edits:
+            lib._detect_hand_edits(functions)
+        return lib
+
+    def _detect_hand_edits(self, functions: dict[str, ast.FunctionDef]) -> None:
+        """An action whose code or notes differ from what was saved was edited by hand."""
+        for a in self.actions:
+            code_hash = _sha(ast.unparse(functions[a.name]))
+            history = self.lineage.get(a.name) or []
+            last = history[-1] if history else None
+            code_changed = a.code_sha256 is not None and a.code_sha256 != code_hash
+            text_changed = last is not None and (
+                last.get("description") != a.description or last.get("notes") != a.notes
+            )
+            if code_changed or text_changed:
+                what = "code" if code_changed else "description or notes"
+                self.load_warnings.append(
+                    f"action {a.name!r} was edited by hand ({what}); recorded as version {a.version + 1}"
+                )
+                warnings.warn(self.load_warnings[-1], stacklevel=4)
+                self.new_version(a.name, origin="edit", author="human")
+            elif a.code_sha256 is None:
+                a.code_sha256 = code_hash
+
+    def new_version(
+        self,
+        name: str,
+        *,
+        origin: str,
+        author: str = "learner",
+        failure: dict[str, Any] | None = None,
+        first: bool = False,
+    ) -> LearnedAction:
+        """Record the action's current code and text as a new version in its lineage."""
+        a = self.action(name)
+        if a is None:
+            raise KeyError(name)
+        history = self.lineage.setdefault(name, [])
+        if history or not first:  # a change on top of the current version
+            a.parent_version, a.version = a.version, a.version + 1
+        a.origin, a.author, a.failure = origin, author, failure
+        code = _function_text(self.source, name)
+        a.code_sha256 = _sha(code)
+        history.append(
+            {
+                "version": a.version,
+                "parent_version": a.parent_version,
+                "origin": origin,
+                "author": author,
+                "failure": failure,
+                "code": code,
+                "description": a.description,
+                "notes": list(a.notes),
+            }
+        )
+        return a
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> ActionLibrary:
@@ -124,11 +235,10 @@ class ActionLibrary:
         return {
             "format_version": FORMAT_VERSION,
             "family": self.family,
-            "actions": {
-                a.name: {"description": a.description, "notes": list(a.notes)} for a in self.actions
-            },
+            "actions": {a.name: a.entry() for a in self.actions},
             "usage_example": self.usage_example,
             **self.extra,
+            "lineage": self.lineage,
         }
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
@@ -179,6 +289,17 @@ def unknown_calls(source: str, basic_actions: set[str]) -> set[str]:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             called.add(node.func.id)
     return called - bound
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _function_text(source: str, name: str) -> str:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.unparse(node)
+    raise KeyError(name)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -1,0 +1,1 @@
+from tests.agents.conftest import lights, sandbox, scripted  # noqa: F401 - shared fixtures
