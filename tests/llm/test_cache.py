@@ -137,3 +137,25 @@ def test_record_then_replay_exactly(tmp_path):
         rep.complete("a", purpose="act", stop=["\n"])  # recorded twice, asked a third time
     with pytest.raises(CassetteMiss):
         rep.complete("never seen", purpose="act")
+
+
+def test_entries_survive_a_crashed_writer(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "crash.sqlite3"
+    code = textwrap.dedent(
+        f"""
+        import os
+        from learnact.llm.cache import ResponseCache
+        c = ResponseCache({str(path)!r})
+        for i in range(20):
+            c.put(f"k{{i}}", "m", "act", {{"text": str(i), "finish_reason": "stop"}})
+        os._exit(9)  # no close, no checkpoint: a crash
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert proc.returncode == 9
+    cache = ResponseCache(path)
+    assert cache.stats()["entries"] == 20 and cache.get("k19")["text"] == "19"
