@@ -52,6 +52,7 @@ def test_learn_then_eval_learnact_against_act(tmp_path):
     assert "estimate:" in r.stderr and "scored c0" in r.stderr
     meta = json.loads((run / "library" / "library.json").read_text())
     assert meta["format_version"] == 1 and meta["learner_model"] == learner
+    assert meta["actions"]["pair"]["stats"] == {"calls": 3, "succeeded": 3, "episodes": 3}
     assert (run / "learning.jsonl").exists() and (run / "learn.json").exists()
 
     out = tmp_path / "eval"

@@ -33,6 +33,13 @@ def learn_library(
     if result.best is not None:
         library = result.best.library
         library.family = family.name
+        for action in library.actions:
+            calls = [s for r in result.best.episodes for s in r.steps if s.learned_call == action.name]
+            action.stats = {
+                "calls": len(calls),
+                "succeeded": sum(s.valid for s in calls),
+                "episodes": len(result.best.episodes),
+            }
         library.extra.update(
             {
                 "learnact_version": __version__,
