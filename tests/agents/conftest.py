@@ -42,3 +42,6 @@ def scripted(tmp_path):
         return make_model(f"scripted:{path}")
 
     return make
+
+
+from tests.llm.conftest import llama_cpp_module, smollm, smollm_path  # noqa: E402, F401 - shared fixtures

@@ -159,6 +159,7 @@ class ActAgent:
                 temperature=cfg.temperature,
                 stop=STOP,
                 seed=cfg.seed,
+                stop_at="first_line",
             )
             latency = time.perf_counter() - started
             raw = completion.text or ""

@@ -26,17 +26,16 @@ class ParsedCall:
 
 
 def first_line_reply(text: str) -> str:
-    """What the agent's reply is: everything up to the end of the first non-fence line.
+    """What the agent's reply is: everything up to the end of the first code line.
 
-    Mirrors the generation stop rule (stop at the first newline after a non-empty line
-    that is not a code fence, or at ``\\nObservation``), for backends that cannot apply
-    it while generating.
+    Mirrors the LLM layer's "first_line" stop rule (stop at the first newline after a
+    non-empty line that is not a code fence or a comment, or at ``\\nObservation``).
     """
     text = text.split("\nObservation", 1)[0]
     kept: list[str] = []
     for line in text.splitlines():
         kept.append(line)
-        if line.strip() and not _FENCE.match(line):
+        if line.strip() and not _FENCE.match(line) and not line.strip().startswith("#"):
             break
     return "\n".join(kept)
 

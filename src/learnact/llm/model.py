@@ -16,11 +16,13 @@ from learnact.llm.purposes import check_purpose
 from learnact.llm.retry import RetryPolicy, default_concurrency, limiter
 from learnact.llm.spec import ModelSpec, parse_spec
 from learnact.llm.types import (
+    STOP_RULES,
     CallUsage,
     Completion,
     RawCompletion,
     Request,
     apply_stop,
+    apply_stop_rule,
     normalize_messages,
 )
 from learnact.llm.usage import Usage, estimate_cost
@@ -80,19 +82,24 @@ class Model:
         seed: int | None = None,
         sample_index: int = 0,
         no_cache: bool = False,
+        stop_at: str | None = None,
     ) -> Completion:
         """One chat completion.
 
         ``purpose`` is one of `learnact.llm.PURPOSES`; ``family`` and ``run`` label the
         usage. ``sample_index`` tells apart several samples of one prompt (candidates):
         each is cached separately, and with a ``seed`` the backend gets ``seed +
-        sample_index``. The text is always cut at the first stop sequence.
+        sample_index``. The text is always cut at the first stop sequence. ``stop_at=
+        "first_line"`` ends the answer at the first newline after a non-empty line that is
+        not a code fence; llama.cpp stops generating there, other backends are cut after.
         """
         check_purpose(purpose)
         if isinstance(stop, str):
             stop = [stop]
         if max_tokens < 1:
             raise BadInput("max_tokens must be at least 1")
+        if stop_at is not None and stop_at not in STOP_RULES:
+            raise BadInput(f"unknown stop rule {stop_at!r}; known: {', '.join(STOP_RULES)}")
         request = Request(
             messages=tuple((m["role"], m["content"]) for m in normalize_messages(messages)),
             purpose=purpose,
@@ -103,6 +110,7 @@ class Model:
             sample_index=int(sample_index),
             family=family,
             run=run,
+            stop_at=stop_at,
         )
         key = request_key(self.spec, request)
         started = time.perf_counter()
@@ -169,7 +177,8 @@ class Model:
 
         raw = self.retry.call(attempt, what=f"{self.spec} ({request.purpose})")
         text, cut = apply_stop(raw.text, request.stop)
-        finish = "stop" if cut else raw.finish_reason
+        text, ruled = apply_stop_rule(text, request.stop_at)
+        finish = "stop" if cut or ruled or raw.stopped_by_rule else raw.finish_reason
         cost = 0.0
         if self.model_spec.hosted:
             cost = (

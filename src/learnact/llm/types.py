@@ -43,6 +43,9 @@ class Request:
     sample_index: int = 0
     family: str | None = None
     run: str | None = None
+    #: "first_line": the answer ends at the first newline after a non-empty line that is
+    #: not a code fence (an agent's one line of code); None: only ``stop`` applies.
+    stop_at: str | None = None
 
     @property
     def message_dicts(self) -> list[dict[str, str]]:
@@ -67,6 +70,7 @@ class Request:
             "stop": list(self.stop),
             "seed": self.seed,
             "sample_index": self.sample_index,
+            **({"stop_at": self.stop_at} if self.stop_at else {}),
         }
 
 
@@ -79,6 +83,7 @@ class RawCompletion:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     prefix_cached_tokens: int = 0  # prompt tokens served from the provider's/KV prefix cache
+    stopped_by_rule: bool = False  # the backend ended generation at the request's stop_at rule
 
 
 @dataclass
@@ -162,6 +167,30 @@ class Completion:
         d["cached"] = self.cached
         d["truncated"], d["empty"] = self.truncated, self.empty
         return d
+
+
+STOP_RULES = ("first_line",)
+
+
+def first_line_end(text: str) -> int | None:
+    """Where a "first_line" answer ends: the newline after the first non-empty line that
+    is not a code fence or a comment (``None`` while that line is still incomplete)."""
+    start = 0
+    while True:
+        nl = text.find("\n", start)
+        if nl == -1:
+            return None
+        line = text[start:nl].strip()
+        if line and not line.startswith(("```", "~~~", "#")):
+            return nl
+        start = nl + 1
+
+
+def apply_stop_rule(text: str, rule: str | None) -> tuple[str, bool]:
+    if rule != "first_line":
+        return text, False
+    end = first_line_end(text)
+    return (text, False) if end is None else (text[:end], True)
 
 
 def apply_stop(text: str, stop: Iterable[str]) -> tuple[str, bool]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from learnact.errors import BadInput
 from learnact.llm.errors import LLMError, LLMRequestRejected
-from learnact.llm.types import RawCompletion, Request
+from learnact.llm.types import RawCompletion, Request, first_line_end
 
 DEFAULT_N_CTX = 8192
 
@@ -102,7 +102,10 @@ class LlamaBackend:
             llm.eval = counting_eval
             llama_cpp.llama_perf_context_reset(llm.ctx)
             try:
-                resp = llm.create_chat_completion(**kwargs)
+                if request.stop_at == "first_line":
+                    resp = _generate_first_line(llm, kwargs)
+                else:
+                    resp = llm.create_chat_completion(**kwargs)
             except ValueError as e:  # e.g. prompt longer than the context
                 raise LLMRequestRejected(
                     f"llama.cpp rejected the request ({e}); context is n_ctx={self.n_ctx}"
@@ -129,6 +132,7 @@ class LlamaBackend:
             prompt_tokens=prompt_tokens,
             completion_tokens=int(usage.get("completion_tokens", 0)),
             prefix_cached_tokens=max(0, prompt_tokens - prompt_evaluated),
+            stopped_by_rule=bool(resp.get("stopped_by_rule")),
         )
 
     def count_tokens(self, text: str) -> int | None:
@@ -136,3 +140,32 @@ class LlamaBackend:
 
     def close(self) -> None:
         pass  # the loaded model is shared and lives as long as the process
+
+
+def _generate_first_line(llm: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Stream and stop decoding at the end of the first code line (saves the tokens a
+    small model would otherwise spend on explanations after its one line of code)."""
+    text, chunks, finish, stopped = "", 0, "length", False
+    stream = llm.create_chat_completion(**kwargs, stream=True)
+    try:
+        for chunk in stream:
+            choice = chunk["choices"][0]
+            delta = choice.get("delta", {}).get("content") or ""
+            if delta:
+                chunks += 1
+                text += delta
+                end = first_line_end(text)
+                if end is not None:
+                    text, finish, stopped = text[:end], "stop", True
+                    break
+            if choice.get("finish_reason"):
+                finish = choice["finish_reason"]
+    finally:
+        stream.close()  # ends generation in llama.cpp
+    # Tokens now in the context = prompt + evaluated completion tokens.
+    prompt_tokens = max(0, int(llm.n_tokens) - max(chunks - 1, 0))
+    return {
+        "choices": [{"message": {"content": text}, "finish_reason": finish}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": chunks},
+        "stopped_by_rule": stopped,
+    }
