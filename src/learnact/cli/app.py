@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import warnings
 
@@ -15,6 +16,7 @@ from learnact.cli import (
     eval_cmd,
     learn_cmd,
     library_cmd,
+    models_cmd,
     play_cmd,
     quickstart_cmd,
     trace_cmd,
@@ -53,12 +55,25 @@ data_cmd.register(app)
 eval_cmd.register(app)
 learn_cmd.register(app)
 library_cmd.register(app)
+models_cmd.register(app)
 quickstart_cmd.register(app)
 trace_cmd.register(app)
 
 
+def _quiet_logs() -> None:
+    """Library log records as one plain line on stderr (warnings and worse only)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    root = logging.getLogger("learnact")
+    if not root.handlers:
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+        root.propagate = False
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.showwarning = show_warning
+    _quiet_logs()
     command = typer.main.get_command(app)
     code = run_cli(lambda: command.main(args=argv, prog_name="learnact", standalone_mode=False))
     sys.exit(code)

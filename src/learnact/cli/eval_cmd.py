@@ -11,7 +11,7 @@ from rich.table import Table
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
 from learnact.cli.console import err, info, out, print_json, warn
-from learnact.cli.options import DataDir, Json
+from learnact.cli.options import DataDir, Json, NoCache, Record, Replay, build_models
 from learnact.envs import registry
 from learnact.library import ActionLibrary
 from learnact.runner.evaluate import evaluate
@@ -37,13 +37,15 @@ def register(app: typer.Typer) -> None:
         tasks: str = typer.Option("test", "--tasks", help="test, train, all, first:N or 0,3,5."),
         max_steps: int = typer.Option(None, "--max-steps", help="Step budget per episode."),
         data_dir: str = DataDir,
+        no_cache: bool = NoCache,
+        record: str = Record,
+        replay: str = Replay,
         out_dir: Path = typer.Option(
             None, "--out", help="Write trajectories.jsonl and results.json here."
         ),
         json_out: bool = Json,
     ) -> None:
         """Run episodes of one method and print per-task results and the success rate."""
-        from learnact.llm import make_model
         from learnact.sandbox import Sandbox
 
         check_method(method)
@@ -53,8 +55,9 @@ def register(app: typer.Typer) -> None:
             warn(warning)
         selected = select_tasks(family, tasks)
         lib = ActionLibrary.load(library) if library else None
-        actor = make_model(model)
-        learner = make_model(learner_model) if learner_model else actor
+        actor, learner = build_models(
+            model, learner_model, no_cache=no_cache, record=record, replay=replay
+        )
         setup = MethodSetup(
             library=lib,
             learner=learner,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from learnact.cli.console import info, out, print_json, warn
-from learnact.cli.options import DataDir, Json
+from learnact.cli.options import DataDir, Json, NoCache, Record, Replay, build_models
 from learnact.envs import registry
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import LearnConfig, estimate_calls
@@ -62,10 +62,12 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed"),
         data_dir: str = DataDir,
+        no_cache: bool = NoCache,
+        record: str = Record,
+        replay: str = Replay,
         json_out: bool = Json,
     ) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
-        from learnact.llm import make_model
         from learnact.sandbox import Sandbox
 
         family = registry.make_family(family_name, data_dir=data_dir)
@@ -85,8 +87,9 @@ def register(app: typer.Typer) -> None:
             f"estimate: about {est['learner_calls']} learner calls (at most {est['learner_calls_max']}), "
             f"{est['episodes']} training episodes (at most {est['actor_calls_max']} actor calls)"
         )
-        actor = make_model(model)
-        learner = make_model(learner_model) if learner_model else actor
+        actor, learner = build_models(
+            model, learner_model, no_cache=no_cache, record=record, replay=replay
+        )
 
         def on_event(e: dict) -> None:
             line = describe_event(e)

@@ -12,3 +12,21 @@ DataDir = typer.Option(
     show_default=False,
 )
 Json = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+NoCache = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache.")
+Record = typer.Option(None, "--record", help="Write all LLM traffic to this cassette (JSONL).")
+Replay = typer.Option(
+    None, "--replay", help="Replay LLM traffic from a cassette; fail on anything new."
+)
+
+
+def build_models(
+    model: str, learner_model: str | None, *, no_cache: bool, record: str | None, replay: str | None
+):
+    """The acting model and the learner model (the same object when the specs match)."""
+    from learnact.llm import make_model
+
+    kwargs = {"no_cache": no_cache, "record": record, "replay": replay}
+    actor = make_model(model, **kwargs)
+    if not learner_model or learner_model == model:
+        return actor, actor
+    return actor, make_model(learner_model, **kwargs)

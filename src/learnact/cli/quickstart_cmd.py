@@ -18,7 +18,7 @@ from learnact.agents.act import AgentConfig
 from learnact.agents.methods import MethodSetup
 from learnact.cli.console import info, out, warn
 from learnact.cli.learn_cmd import describe_event
-from learnact.cli.options import DataDir
+from learnact.cli.options import DataDir, NoCache, Record, Replay, build_models
 from learnact.envs import registry
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import LearnConfig, estimate_calls
@@ -87,9 +87,11 @@ def register(app: typer.Typer) -> None:
             Path("runs/quickstart"), "--out", help="Where the report goes."
         ),
         data_dir: str = DataDir,
+        no_cache: bool = NoCache,
+        record: str = Record,
+        replay: str = Replay,
     ) -> None:
         """Learn actions on a few tasks, then compare LearnAct with Act on held-out tasks."""
-        from learnact.llm import make_model
         from learnact.sandbox import Sandbox
 
         p = QUICK
@@ -105,7 +107,7 @@ def register(app: typer.Typer) -> None:
         test = list(family.split.test)[: p.test_tasks]
         ensure_local_model(model)
         info(f"[model] loading {model}")
-        llm = make_model(model)
+        llm, _ = build_models(model, None, no_cache=no_cache, record=record, replay=replay)
         cfg = LearnConfig(
             creation=CreationConfig(candidates=p.candidates, max_tokens=p.max_tokens),
             train_tasks=train,
