@@ -86,7 +86,7 @@ def learn_lessons(
                 temperature=0.0,
             )
             lesson = clean_lesson(completion.text or "")
-            if lesson:
+            if lesson and lesson not in out.lessons:  # a repeated lesson adds nothing
                 out.lessons.append(lesson)
         pending = still_failed
         if not pending:
