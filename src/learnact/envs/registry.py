@@ -29,7 +29,7 @@ Factory = Callable[..., TaskFamily]
 ENTRY_POINT_GROUP = "learnact.envs"
 
 # Modules whose import registers the built-in families (imported lazily: some are heavy).
-_BUILTIN_MODULES = ("learnact.envs.pddl",)
+_BUILTIN_MODULES = ("learnact.envs.pddl", "learnact.envs.alfworld")
 
 
 @dataclass(frozen=True)

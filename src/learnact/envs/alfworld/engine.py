@@ -1,0 +1,154 @@
+"""Load one ALFWorld game file into the real TextWorld PDDL engine (one instance per episode).
+
+This is what ALFWorld's ``AlfredTWEnv`` does per game, without the gym batching and
+without importing the ``alfworld`` package (whose import creates ``~/.cache/alfworld`` and
+overwrites ``$ALFWORLD_DATA``): a ``textworld.envs.pddl.PddlEnv`` loads the game's JSON
+(``pddl_domain``, ``grammar``, ``pddl_problem``), and entity names are demangled exactly
+like ``alfworld.agents.environment.alfred_tw_env.AlfredDemangler`` (``mug_bar__minus_...``
+becomes ``mug 1``).
+
+The engine never sees the game's ``walkthrough`` (it is dropped before loading) and is
+asked for no expert plan, policy commands or facts: nothing here can reveal a solution.
+
+Each engine owns a private copy of fast-downward's shared library (that is how
+``PddlEnv`` keeps instances apart: the library has global state). Copies are costly
+(34 MB each, never unloaded), so a closed engine hands its copy to a pool for the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from learnact.errors import BadInput, MalformedTask
+
+EXTRA_HINT = "install the optional extra: pip install 'learnact[alfworld]'"
+
+_pool: list[Any] = []
+_pool_lock = threading.Lock()
+
+
+def extra_missing() -> str | None:
+    """Why the ALFWorld engine cannot run here, or None when it can."""
+    try:
+        import fast_downward  # noqa: F401
+        import textworld  # noqa: F401
+        from textworld.envs.pddl import PddlEnv  # noqa: F401
+    except ImportError as e:
+        return f"the ALFWorld engine is not installed ({e.name or e}); {EXTRA_HINT}"
+    return None
+
+
+def demangled_names(ids: list[str]) -> dict[str, str]:
+    """ALFWorld's display names for engine ids (same algorithm as alfworld's Demangler)."""
+    ordered = sorted(ids)
+    counts: Counter[str] = Counter()
+    for ident in ordered:
+        parts = ident.split("_bar_", 1)
+        if len(parts) > 1:
+            counts[parts[0] + ("basin" if "basin" in ident else "")] += 1
+    numbers = {name: list(range(1, n + 1)) for name, n in counts.most_common()}
+    names: dict[str, str] = {}
+    for ident in ordered:
+        text = ident
+        for code, char in (
+            ("_bar_", "|"),
+            ("_minus_", "-"),
+            ("_plus_", "+"),
+            ("_dot_", "."),
+            ("_comma_", ","),
+        ):
+            text = text.replace(code, char)
+        parts = text.split("|", 1)
+        if len(parts) == 1:
+            names[ident] = f"{text} "  # alfworld formats "{name} {id}" with an empty id
+        else:
+            name = parts[0] + ("basin" if "basin" in ident else "")
+            names[ident] = f"{name} {numbers[name].pop()}"
+    return names
+
+
+def read_game(path: Path) -> dict[str, Any]:
+    """The game JSON without its walkthrough; a clear error when it is not a game file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise MalformedTask(f"cannot read ALFWorld game {path}: {e}") from e
+    missing = [k for k in ("pddl_domain", "grammar", "pddl_problem") if k not in data]
+    if not isinstance(data, dict) or missing:
+        raise MalformedTask(f"{path} is not an ALFWorld game file (missing {', '.join(missing)})")
+    return {k: data[k] for k in ("pddl_domain", "grammar", "pddl_problem")}
+
+
+def _take_lib() -> Any:
+    with _pool_lock:
+        if _pool:
+            return _pool.pop()
+    import fast_downward
+
+    return fast_downward.load_lib()
+
+
+def _give_lib(lib: Any) -> None:
+    with _pool_lock:
+        _pool.append(lib)
+
+
+class GameEngine:
+    """One loaded game: ``reset()`` and ``step(command)`` return the engine's raw feedback."""
+
+    def __init__(self, path: Path) -> None:
+        problem = extra_missing()
+        if problem:
+            raise BadInput(problem)
+        import textworld
+        from textworld.envs.pddl import PddlEnv
+
+        class _Env(PddlEnv):  # PddlEnv with a pooled library instead of a fresh copy
+            def __init__(self, infos: Any, lib: Any) -> None:
+                textworld.Environment.__init__(self, infos)
+                self.downward_lib = lib
+
+        self.path = Path(path)
+        data = read_game(self.path)
+        self._lib = _take_lib()
+        self._env = _Env(textworld.EnvInfos(won=True, admissible_commands=True), self._lib)
+        try:
+            self._env.load(data)
+        except Exception as e:  # the engine raises many kinds on a broken game
+            self.close()
+            raise MalformedTask(f"the TextWorld engine cannot load {path}: {e}") from e
+        infos = self._env._entity_infos
+        for ident, name in demangled_names(list(infos)).items():
+            infos[ident].name = name
+        self._state: Any = None
+
+    def reset(self) -> str:
+        self._state = self._env.reset()
+        return str(self._state.feedback)
+
+    @property
+    def admissible(self) -> list[str]:
+        return list(self._state["admissible_commands"]) if self._state is not None else []
+
+    @property
+    def won(self) -> bool:
+        return bool(self._state is not None and self._state["won"])
+
+    def step(self, command: str) -> tuple[str, bool]:
+        """Apply ``command``; returns (feedback, valid). Invalid commands change nothing."""
+        if self._state is None:
+            raise RuntimeError("reset() the game before step()")
+        valid = command.strip() in self._state["_valid_commands"]
+        self._state, _, _ = self._env.step(command)
+        return str(self._state.feedback), valid
+
+    def close(self) -> None:
+        lib, self._lib = getattr(self, "_lib", None), None
+        self._env = None
+        self._state = None
+        if lib is not None:
+            _give_lib(lib)

@@ -1,0 +1,69 @@
+"""One ALFWorld game as an `Episode`: its own engine instance, commands translated per format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from learnact.envs.alfworld import commands
+from learnact.envs.alfworld.commands import Format
+from learnact.envs.alfworld.engine import GameEngine
+from learnact.envs.alfworld.observations import first_observation, step_observation
+from learnact.envs.base import Episode, ResetResult, StepResult
+
+CHECK_VALID = "check valid actions"
+HIDDEN_COMMANDS = frozenset({"help"})  # the newer format's command list; not a basic action
+
+
+class AlfworldEpisode(Episode):
+    """A play-through of one game. ``won`` is TextWorld's ``won`` (never ``done``).
+
+    The engine is loaded on the first ``reset()`` (about a second) and reused by later
+    resets; ``close()`` releases it.
+    """
+
+    def __init__(self, path: Path, fmt: Format) -> None:
+        self.path = Path(path)
+        self.format: Format = fmt
+        self._engine: GameEngine | None = None
+        self._won = False
+
+    def reset(self) -> ResetResult:
+        if self._engine is None:
+            self._engine = GameEngine(self.path)
+        self._won = False
+        return first_observation(self._engine.reset())
+
+    def _require(self) -> GameEngine:
+        if self._engine is None:
+            raise RuntimeError("reset() the episode before step()")
+        return self._engine
+
+    def to_engine(self, command: str) -> str:
+        """The engine command for ``command`` (as written if admissible, else translated)."""
+        engine = self._require()
+        cmd = commands.normalize(command)
+        return cmd if cmd in engine.admissible else commands.translate(cmd, self.format)
+
+    def step(self, command: str) -> StepResult:
+        engine = self._require()
+        if commands.normalize(command) == CHECK_VALID:
+            listing = ", ".join(self.valid_actions() or []) or "none"
+            return StepResult(f"Valid actions: {listing}.", True, self._won)
+        cmd = self.to_engine(command)
+        feedback, valid = engine.step(cmd)
+        self._won = engine.won
+        observation = step_observation(feedback, valid, commands.goto_target(cmd))
+        return StepResult(observation, valid, self._won)
+
+    def valid_actions(self) -> list[str] | None:
+        engine = self._require()
+        return [c for c in engine.admissible if c not in HIDDEN_COMMANDS]
+
+    @property
+    def won(self) -> bool:
+        return self._won
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None

@@ -1,0 +1,131 @@
+"""ALFWorld task families ``alfworld/<kind>``: the games of one task type in one data split."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from learnact.envs.alfworld import known_sets, locate
+from learnact.envs.alfworld.commands import BASIC_ACTIONS, NEW, OLD, Format
+from learnact.envs.alfworld.engine import extra_missing
+from learnact.envs.alfworld.episode import AlfworldEpisode
+from learnact.envs.alfworld.examples import example_text
+from learnact.envs.alfworld.knowledge import instruction
+from learnact.envs.alfworld.tasks import DEFAULT_SPLIT, TASK_TYPES
+from learnact.envs.base import BasicAction, DataSource, Split, TaskFamily, TaskSpec
+from learnact.envs.data import fingerprint
+from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
+from learnact.errors import BadInput, DataNotFound
+
+FORMATS = ("auto", OLD, NEW)
+
+
+class AlfworldFamily(TaskFamily):
+    """The games of one task type. Each episode loads its own engine instance."""
+
+    step_budget = 20
+    state_observations = False  # observations are events, not the whole state
+    decompose_creation = True  # the learner uses the paper's "decompose" creation prompt
+
+    def __init__(
+        self,
+        kind: str,
+        games: list[locate.GameFile],
+        split: Split,
+        source: DataSource,
+        data_split: str,
+    ) -> None:
+        self.name = f"alfworld/{kind}"
+        self.kind = kind
+        self.data_split = data_split
+        self._games = games
+        self._split = split
+        self._source = source
+
+    @property
+    def format(self) -> Format:
+        """The game format most of this family's games use (picks the worked example)."""
+        counts = Counter(g.format for g in self._games)
+        return NEW if counts[NEW] > counts[OLD] else OLD
+
+    @property
+    def instruction(self) -> str:
+        return instruction(self.kind)
+
+    @property
+    def basic_actions(self) -> list[BasicAction]:
+        return list(BASIC_ACTIONS)
+
+    @property
+    def example(self) -> str:
+        return example_text(self.kind, self.format)
+
+    @property
+    def tasks(self) -> list[TaskSpec]:
+        return [
+            TaskSpec(i, g.rel.rsplit("/", 1)[0], str(g.path), g.sha256)
+            for i, g in enumerate(self._games)
+        ]
+
+    @property
+    def split(self) -> Split:
+        return self._split
+
+    @property
+    def source(self) -> DataSource:
+        return self._source
+
+    def make_episode(self, index: int) -> AlfworldEpisode:
+        if not 0 <= index < len(self._games):
+            raise BadInput(
+                f"task index {index} out of range: {self.name} has tasks 0..{len(self._games) - 1}"
+            )
+        game = self._games[index]
+        return AlfworldEpisode(game.path, game.format)
+
+
+def alfworld_family(
+    kind: str,
+    data_dir: str | None = None,
+    split: str = DEFAULT_SPLIT,
+    format: str = "auto",  # noqa: A002 - the option's user-facing name
+) -> AlfworldFamily:
+    """``alfworld/<kind>[split=valid_unseen,format=auto|old|new]``."""
+    if kind not in TASK_TYPES:
+        raise BadInput(f"unknown ALFWorld task type {kind!r}; known: {', '.join(TASK_TYPES)}")
+    if format not in FORMATS:
+        raise BadInput(f"option format must be one of {', '.join(FORMATS)} (got {format!r})")
+    problem = extra_missing()
+    if problem:
+        raise BadInput(problem)
+    alfworld_dir, how = locate.resolve(data_dir, format)
+    directory = locate.split_dir(alfworld_dir, split)
+    games = locate.games(directory, kind)
+    if not games:
+        raise DataNotFound(f"no solvable {TASK_TYPES[kind]} games in {directory}. {locate.HINT}")
+    formats = {g.format for g in games}
+    if format != "auto" and formats != {format}:
+        raise BadInput(
+            f"format={format} asked for, but the games in {directory} are in the "
+            f"{'/'.join(sorted(formats))} format"
+        )
+    hashes = {g.rel: g.sha256 for g in games}
+    known, diffs = known_sets.match(kind, split, hashes)
+    warnings = []
+    if known is None:
+        split_obj = seeded_split(len(games), seed=DEFAULT_SEED)
+        warnings.append(
+            f"{'; '.join(diffs)}: using a seeded split (seed {DEFAULT_SEED}) instead of the paper's"
+        )
+    else:
+        split_obj = paper_split(len(games), known.train)
+    source = DataSource(
+        path=str(directory),
+        description=(
+            f"ALFWorld {TASK_TYPES[kind]} games, split {split} "
+            f"({'/'.join(sorted(formats))} format; {alfworld_dir} from {how})"
+        ),
+        known_set=known.label if known else None,
+        fingerprint=fingerprint(hashes.items()),
+        warnings=tuple(warnings),
+    )
+    return AlfworldFamily(kind, games, split_obj, source, split)
