@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,10 +166,15 @@ class Learner:
             phase="train",
             library_id=cand.id,
         )
-        records = []
-        for task in self.train_tasks + list(self.cfg.validation_tasks or []):
-            self._check_budget()
-            records.append(agent.run(task))
+        tasks = self.train_tasks + list(self.cfg.validation_tasks or [])
+        workers = min(len(tasks), int(getattr(self.actor, "concurrency", 1) or 1))
+        if workers <= 1:
+            records = []
+            for task in tasks:
+                self._check_budget()
+                records.append(agent.run(task))
+        else:
+            records = self._run_concurrently(cand, agent_cfg, tasks, workers)
         selection = records
         if self.cfg.validation_tasks:
             val = set(self.cfg.validation_tasks)
@@ -179,6 +185,32 @@ class Learner:
             "score", candidate=cand.id, score=cand.score.to_dict(), won=[r.won for r in records]
         )
         return cand.score
+
+    def _run_concurrently(
+        self, cand: Candidate, agent_cfg: AgentConfig, tasks: list[int], workers: int
+    ) -> list[EpisodeRecord]:
+        """Training episodes in parallel, each with its own environment and sandbox."""
+        from learnact.sandbox import Sandbox
+
+        def one(task: int) -> EpisodeRecord:
+            self._check_budget()
+            with Sandbox() as sandbox:
+                agent = ActAgent(
+                    self.family,
+                    self.actor,
+                    sandbox,
+                    library=cand.library,
+                    config=agent_cfg,
+                    method="learnact",
+                    run=self.run_name,
+                    writer=self.journal.trajectories,
+                    phase="train",
+                    library_id=cand.id,
+                )
+                return agent.run(task)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, tasks))  # task order kept
 
     # --- the loop -----------------------------------------------------------------------
     def learn(self) -> LearnResult:

@@ -59,6 +59,8 @@ class Model:
         self.player = CassettePlayer(replay) if replay is not None else None
         self.retry = retry or RetryPolicy()
         limit = max_concurrency or default_concurrency(spec.provider)
+        #: requests this model serves at once (1 for an in-process local model)
+        self.concurrency = limit
         # One limit per served model: per spec for hosted ones, per file for local ones.
         where = getattr(backend, "path", None)
         self._sem = limiter(f"local:{where}" if where else self.spec, limit)
