@@ -29,7 +29,7 @@ class AgentConfig:
     """Knobs of the acting loop; ``None`` means "the family's / model's default"."""
 
     max_steps: int | None = None
-    history_window: int = 20
+    history_window: int | None = None  # None: the family's (20 PDDL, 50 ALFWorld)
     history_tokens: int | None = 3000
     truncation: Truncation | None = None  # None: "halving" for local: models, else "sliding"
     max_basic_actions: int = 50
@@ -138,7 +138,7 @@ class ActAgent:
         record.goal, record.first_observation = first.goal, first.observation
         spec = getattr(self.model, "spec", "")
         history = History(
-            window=cfg.history_window,
+            window=cfg.history_window or self.family.history_window,
             token_budget=cfg.history_tokens,
             truncation=cfg.truncation or default_truncation(str(spec)),
         )

@@ -173,6 +173,9 @@ class TaskFamily(ABC):
     #: shows a learned call's last observation; False when observations are events
     #: (ALFWorld): the agent shows all the observations a learned call produced.
     state_observations: bool = True
+    #: Action/Observation entries the acting agent sees (20 for PDDL, 50 for ALFWorld,
+    #: whose observations are short events)
+    history_window: int = 20
 
     @property
     @abstractmethod
