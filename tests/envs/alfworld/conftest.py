@@ -79,3 +79,11 @@ def sandbox_factory():  # noqa: ANN201
             return sb.run(code, actions=[], execute=lambda c: ("", False))
 
         yield run
+
+
+@pytest.fixture(scope="module")
+def sandbox_agent():  # noqa: ANN201
+    from learnact.sandbox import Sandbox
+
+    with Sandbox() as sb:
+        yield sb

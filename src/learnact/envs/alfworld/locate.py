@@ -10,6 +10,7 @@ learnact's data cache; each may be a data root holding ``alfworld/`` (or
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from learnact.envs.alfworld.commands import FORMAT_MARKERS, NEW, OLD, Format
 from learnact.envs.alfworld.tasks import GAME_FILE, TASK_TYPES
 from learnact.envs.data import ENV_VAR, default_data_root
-from learnact.errors import BadInput, DataNotFound
+from learnact.errors import DataNotFound, MalformedTask
 
 ALFWORLD_ENV = "ALFWORLD_DATA"
 SUBDIRS = {OLD: ("alfworld", "alfworld-newformat"), NEW: ("alfworld-newformat", "alfworld")}
@@ -101,6 +102,15 @@ def detect_format(raw: bytes) -> Format | None:
     return None
 
 
+def _solvable(path: Path, raw: bytes) -> bool:
+    """The slow path: parse the game (a corrupt file is an error, not a silent skip)."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise MalformedTask(f"cannot read ALFWorld game {path}: {e}") from e
+    return isinstance(data, dict) and data.get("solvable") is True
+
+
 def games(directory: Path, kind: str) -> list[GameFile]:
     """The solvable games of one task type, in sorted path order."""
     prefix = TASK_TYPES[kind]
@@ -119,11 +129,11 @@ def games(directory: Path, kind: str) -> list[GameFile]:
             raise DataNotFound(f"cannot read {p}: {e}") from e
         fmt = detect_format(raw)
         if fmt is None:
-            raise BadInput(
+            raise MalformedTask(
                 f"{p} is not an ALFWorld game file this version understands "
                 "(no put/move command in its grammar)"
             )
-        if not _SOLVABLE.search(raw):
+        if not _SOLVABLE.search(raw) and not _solvable(p, raw):
             continue
         out.append(GameFile(rel, p, hashlib.sha256(raw).hexdigest(), fmt))
     return out
