@@ -10,6 +10,7 @@ import typer
 
 from learnact import __version__
 from learnact.cli import (
+    compare_cmd,
     data_cmd,
     doctor_cmd,
     envs_cmd,
@@ -19,6 +20,7 @@ from learnact.cli import (
     models_cmd,
     play_cmd,
     quickstart_cmd,
+    report_cmd,
     trace_cmd,
 )
 from learnact.cli.console import show_warning
@@ -58,6 +60,8 @@ library_cmd.register(app)
 models_cmd.register(app)
 quickstart_cmd.register(app)
 trace_cmd.register(app)
+compare_cmd.register(app)
+report_cmd.register(app)
 
 
 def _quiet_logs() -> None:

@@ -1,0 +1,84 @@
+"""Threads in this process, up to the acting model's concurrency limit.
+
+Each unit runs on a worker thread with its own sandbox and its own environment
+instances; the models (and their request limits, cache and usage) are shared. Worker
+threads are daemons: on Ctrl-C the process exits without waiting for episodes in flight
+(they were not committed, so a resumed run does them again).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from learnact.errors import LearnactError
+from learnact.runner.compare import WorkerContext, WorkerSettings, execute
+from learnact.runner.experiment import Experiment
+
+
+def describe_error(e: BaseException) -> str:
+    if isinstance(e, LearnactError):
+        return str(e)
+    frame = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
+    where = f" (at {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno})" if frame else ""
+    return f"{type(e).__name__}: {e}{where}"
+
+
+class LocalExecutor:
+    def __init__(
+        self,
+        exp: Experiment,
+        settings: WorkerSettings,
+        workers: int,
+        event_sink: Callable[[str, int, dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.capacity = max(1, workers)
+        self.ctx = WorkerContext(exp, settings)
+        self.event_sink = event_sink
+        self._jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._results: queue.Queue[tuple[str, Any, str | None]] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"learnact-worker-{i}", daemon=True)
+            for i in range(self.capacity)
+        ]
+        for t in self._threads:
+            t.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            uid = job["unit"]["id"]
+
+            def on_event(seq: int, e: dict[str, Any], uid: str = uid) -> None:
+                if self.event_sink is not None:
+                    self.event_sink(uid, seq, e)
+
+            try:
+                payload = execute(job, self.ctx, on_event)
+            except BaseException as e:
+                self._results.put((uid, None, describe_error(e)))
+            else:
+                self._results.put((uid, payload, None))
+
+    def submit(self, job: dict[str, Any]) -> None:
+        self._jobs.put(job)
+
+    def poll(self, timeout: float) -> list[tuple[str, Any, str | None]]:
+        out = []
+        try:
+            out.append(self._results.get(timeout=timeout))
+            while True:
+                out.append(self._results.get_nowait())
+        except queue.Empty:
+            pass
+        return out
+
+    def shutdown(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        self.ctx.close()

@@ -1,0 +1,279 @@
+"""The results matrix of a run, from its store: JSON, CSV and terminal tables.
+
+Exports hold no timings or timestamps, so re-exporting an unchanged run gives the same
+bytes (fit for committing and diffing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from learnact.runner import stats
+from learnact.runner.experiment import SEED_VARIES, parse_experiment
+from learnact.runner.store import RunStore
+
+USAGE_FIELDS = ("calls", "cached_calls", "prompt_tokens", "completion_tokens", "cost_usd")
+
+
+def _r(x: Any) -> Any:
+    if isinstance(x, float):
+        return round(x, 4)
+    if isinstance(x, dict):
+        return {k: _r(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_r(v) for v in x]
+    return x
+
+
+def build(run_dir: str | Path) -> dict[str, Any]:
+    run_dir = Path(run_dir)
+    with RunStore(run_dir) as store:
+        config = store.get_meta("config")
+        digest = store.get_meta("digest")
+        units = store.units()
+        episodes = store.query(
+            "SELECT family, method, seed, task, won, progress, steps, basic_actions"
+            " FROM episodes WHERE phase = 'test'"
+        )
+        usage = store.query(
+            "SELECT u.family, u.method, g.model, g.purpose, SUM(g.calls) AS calls,"
+            " SUM(g.cached_calls) AS cached_calls, SUM(g.prompt_tokens) AS prompt_tokens,"
+            " SUM(g.completion_tokens) AS completion_tokens, SUM(g.cost_usd) AS cost_usd"
+            " FROM usage g JOIN units u ON g.unit = u.id"
+            " GROUP BY u.family, u.method, g.model, g.purpose"
+        )
+    exp = parse_experiment(config, f"{run_dir} (stored configuration)")
+    methods = exp.all_methods
+    eps: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in episodes:
+        eps[(e["family"], e["method"])].append(e)
+    use: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in usage:
+        per = use[(row["family"], row["method"])].setdefault(
+            row["purpose"], dict.fromkeys(USAGE_FIELDS, 0)
+        )
+        for k in USAGE_FIELDS:
+            per[k] += row[k] or 0
+    unit_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for u in units:
+        unit_state[(u["family"], u["method"])][u["status"]] += 1
+        if u["kind"] in ("learn", "lessons") and u["status"] == "done":
+            learning[(u["family"], u["method"])].append(
+                {"seed": u["seed"], **(json.loads(u["result"]) if u["result"] else {})}
+            )
+
+    cells: dict[str, dict[str, Any]] = {}
+    for entry in exp.families:
+        row: dict[str, Any] = {}
+        for method in methods:
+            if method not in exp.methods_for(entry):
+                row[method] = None  # n/a: not run
+                continue
+            key = (entry.name, method)
+            row[method] = _cell(eps[key], use[key], unit_state[key], learning[key])
+        cells[entry.name] = row
+    total: dict[str, dict[str, Any]] = {}
+    for per in use.values():
+        for purpose, c in per.items():
+            t = total.setdefault(purpose, dict.fromkeys(USAGE_FIELDS, 0))
+            for k in USAGE_FIELDS:
+                t[k] += c[k]
+    states: dict[str, int] = defaultdict(int)
+    for u in units:
+        states[u["status"]] += 1
+    return _r(
+        {
+            "run": run_dir.name,
+            "fingerprint": digest,
+            "families": [f.name for f in exp.families],
+            "methods": methods,
+            "seeds": exp.seed_list,
+            "seed_varies": SEED_VARIES,
+            "statistics": (
+                "mean over seeds of the mean over tasks; ci95: 95% percentile bootstrap over "
+                f"test tasks ({stats.RESAMPLES} resamples); seed_sd/min/max: spread of the "
+                "per-seed means; identical_seeds: every seed gave the same per-task results; "
+                "degenerate: every task had the same value, so the interval is a point"
+            ),
+            "units": dict(sorted(states.items())),
+            "complete": set(states) <= {"done"},
+            "cells": cells,
+            "usage": {
+                "by_purpose": dict(sorted(total.items())),
+                "total": {k: sum(c[k] for c in total.values()) for k in USAGE_FIELDS},
+            },
+            "experiment": config,
+        }
+    )
+
+
+def _cell(
+    episodes: list[dict[str, Any]],
+    usage: dict[str, dict[str, Any]],
+    state: dict[str, int],
+    learning: list[dict[str, Any]],
+) -> dict[str, Any]:
+    won: dict[int, dict[int, float]] = defaultdict(dict)
+    prog: dict[int, dict[int, float]] = defaultdict(dict)
+    for e in episodes:
+        won[e["seed"]][e["task"]] = float(e["won"])
+        if e["progress"] is not None:
+            prog[e["seed"]][e["task"]] = float(e["progress"])
+    total_units = sum(state.values())
+    return {
+        "episodes": len(episodes),
+        "complete": state.get("done", 0) == total_units,
+        "units": dict(sorted(state.items())),
+        "success": stats.summarise_cell(dict(won)),
+        "progress": stats.summarise_cell(dict(prog)) if prog else None,
+        "mean_steps": mean(e["steps"] for e in episodes) if episodes else None,
+        "mean_basic_actions": mean(e["basic_actions"] for e in episodes) if episodes else None,
+        "usage": {
+            "by_purpose": dict(sorted(usage.items())),
+            "total": {k: sum(c[k] for c in usage.values()) for k in USAGE_FIELDS},
+        },
+        "learning": sorted(learning, key=lambda x: x["seed"]),
+    }
+
+
+CSV_FIELDS = [
+    "family",
+    "method",
+    "status",
+    "episodes",
+    "seeds",
+    "success_rate",
+    "success_ci95_low",
+    "success_ci95_high",
+    "success_seed_sd",
+    "success_seed_min",
+    "success_seed_max",
+    "identical_seeds",
+    "all_tasks_alike",
+    "progress_rate",
+    "progress_ci95_low",
+    "progress_ci95_high",
+    "progress_seed_sd",
+    "mean_steps",
+    "mean_basic_actions",
+    "llm_calls",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+]
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    purposes = sorted(report["usage"]["by_purpose"])
+    fields = CSV_FIELDS + [f"{p}_{k}" for p in purposes for k in ("calls", "tokens")]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for family, row in report["cells"].items():
+        for method, cell in row.items():
+            out: dict[str, Any] = {"family": family, "method": method}
+            if cell is None:
+                out["status"] = "n/a"
+                w.writerow(out)
+                continue
+            s, p = cell["success"] or {}, cell["progress"] or {}
+            u = cell["usage"]["total"]
+            out.update(
+                {
+                    "status": "complete" if cell["complete"] else "incomplete",
+                    "episodes": cell["episodes"],
+                    "seeds": len(s.get("seeds", {})),
+                    "success_rate": s.get("mean"),
+                    "success_ci95_low": (s.get("ci95") or [None, None])[0],
+                    "success_ci95_high": (s.get("ci95") or [None, None])[1],
+                    "success_seed_sd": s.get("seed_sd"),
+                    "success_seed_min": s.get("seed_min"),
+                    "success_seed_max": s.get("seed_max"),
+                    "identical_seeds": s.get("identical_seeds"),
+                    "all_tasks_alike": s.get("degenerate"),
+                    "progress_rate": p.get("mean"),
+                    "progress_ci95_low": (p.get("ci95") or [None, None])[0],
+                    "progress_ci95_high": (p.get("ci95") or [None, None])[1],
+                    "progress_seed_sd": p.get("seed_sd"),
+                    "mean_steps": cell["mean_steps"],
+                    "mean_basic_actions": cell["mean_basic_actions"],
+                    "llm_calls": u["calls"],
+                    "prompt_tokens": u["prompt_tokens"],
+                    "completion_tokens": u["completion_tokens"],
+                    "cost_usd": u["cost_usd"],
+                }
+            )
+            for purpose in purposes:
+                c = cell["usage"]["by_purpose"].get(purpose)
+                out[f"{purpose}_calls"] = c["calls"] if c else 0
+                out[f"{purpose}_tokens"] = c["prompt_tokens"] + c["completion_tokens"] if c else 0
+            w.writerow(out)
+    return buf.getvalue()
+
+
+def tables(report: dict[str, Any]) -> list[Any]:
+    """Rich tables: success (and progress) per family and method, then usage."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = []
+    t = Table(title="success rate", caption=escape(stats.LEGEND))
+    t.add_column("family")
+    for m in report["methods"]:
+        t.add_column(m)
+    has_progress = False
+    for family, row in report["cells"].items():
+        cells = []
+        for m in report["methods"]:
+            c = row.get(m)
+            if c is None:
+                cells.append("n/a")
+                continue
+            text = stats.interval_text(c["success"])
+            if not c["complete"]:
+                text += " (incomplete)"
+            cells.append(text)
+            has_progress = has_progress or c["progress"] is not None
+        t.add_row(family, *cells)
+    out.append(t)
+    if has_progress:
+        t = Table(title="progress rate")
+        t.add_column("family")
+        for m in report["methods"]:
+            t.add_column(m)
+        for family, row in report["cells"].items():
+            t.add_row(
+                family,
+                *[
+                    "n/a" if row.get(m) is None else stats.interval_text(row[m]["progress"], False)
+                    for m in report["methods"]
+                ],
+            )
+        out.append(t)
+    t = Table(title="cost per cell: steps, basic actions, LLM calls and tokens")
+    for col in ("family", "method", "steps", "basic actions", "LLM calls", "tokens", "by purpose"):
+        t.add_column(col)
+    for family, row in report["cells"].items():
+        for m, c in row.items():
+            if c is None:
+                continue
+            u = c["usage"]["total"]
+            purposes = ", ".join(f"{p} {v['calls']}" for p, v in c["usage"]["by_purpose"].items())
+            t.add_row(
+                family,
+                m,
+                "-" if c["mean_steps"] is None else f"{c['mean_steps']:.1f}",
+                "-" if c["mean_basic_actions"] is None else f"{c['mean_basic_actions']:.1f}",
+                str(u["calls"]),
+                str(u["prompt_tokens"] + u["completion_tokens"]),
+                purposes,
+            )
+    out.append(t)
+    return out
