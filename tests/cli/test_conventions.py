@@ -97,7 +97,10 @@ def test_interrupt_exits_130():
         assert first.startswith("Goal:")
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        # Keep stdin open: closing it would race the signal with an end of input.
+        proc.wait(timeout=20)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
     finally:
         proc.kill()
     assert proc.returncode == 130
