@@ -13,7 +13,6 @@ TASK_TYPES: dict[str, str] = {
 KINDS = tuple(TASK_TYPES)
 GAME_FILE = "game.tw-pddl"
 DEFAULT_SPLIT = "valid_unseen"
-SPLITS = ("train", "valid_seen", "valid_unseen", "valid_train")
 
 
 def kind_of(folder: str) -> str | None:
