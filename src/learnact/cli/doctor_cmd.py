@@ -110,4 +110,10 @@ def register(app: typer.Typer) -> None:
             out.print(f"  {models['error']}", markup=False)
         else:
             for m in models:
-                out.print(f"  {m}", markup=False)
+                name = m["alias"] + (" (default)" if m.get("default") else "")
+                where = (
+                    f"installed ({m['where']}: {m['path']})"
+                    if m.get("installed")
+                    else f"not on this machine: run `learnact models pull {m['alias']}`"
+                )
+                out.print(f"  {name}: {where}", markup=False)
