@@ -32,7 +32,7 @@ def test_every_family_loads_with_the_paper_split(families, kind, fmt):
     assert family.split.train == train
     assert sorted(family.split.train + family.split.test) == list(range(n))
     assert family.source.known_set and not family.source.warnings
-    assert family.format == fmt and family.step_budget == 20
+    assert family.format == fmt and family.step_budget == 20 and family.history_window == 50
     assert family.state_observations is False and family.decompose_creation is True
     names = [t.name for t in family.tasks]
     assert names == sorted(names) and all(t.sha256 for t in family.tasks)

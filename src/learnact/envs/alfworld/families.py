@@ -23,6 +23,7 @@ class AlfworldFamily(TaskFamily):
     """The games of one task type. Each episode loads its own engine instance."""
 
     step_budget = 20
+    history_window = 50  # observations are short events: the agent sees more of them
     state_observations = False  # observations are events, not the whole state
     decompose_creation = True  # the learner uses the paper's "decompose" creation prompt
 
