@@ -39,10 +39,14 @@ class Profile:
     train_steps: int
     test_steps: int
     max_tokens: int
+    revisions: int
+    describe_tokens: int
+    example_tokens: int
 
     def describe(self) -> str:
         return (
-            f"profile '{self.name}': {self.candidates} candidates, {self.rounds} round(s), "
+            f"profile '{self.name}': {self.candidates} candidates, {self.rounds} round(s) of "
+            f"{self.revisions} revision(s), "
             f"{self.train_tasks} training and {self.test_tasks} test tasks of {self.family}, "
             f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
         )
@@ -55,9 +59,12 @@ QUICK = Profile(
     rounds=1,
     train_tasks=2,
     test_tasks=3,
-    train_steps=8,
-    test_steps=15,
-    max_tokens=600,
+    train_steps=6,
+    test_steps=12,
+    max_tokens=500,
+    revisions=1,
+    describe_tokens=120,
+    example_tokens=250,
 )
 
 
@@ -109,10 +116,16 @@ def register(app: typer.Typer) -> None:
         info(f"[model] loading {model}")
         llm, _ = build_models(model, None, no_cache=no_cache, record=record, replay=replay)
         cfg = LearnConfig(
-            creation=CreationConfig(candidates=p.candidates, max_tokens=p.max_tokens),
+            creation=CreationConfig(
+                candidates=p.candidates,
+                max_tokens=p.max_tokens,
+                describe_max_tokens=p.describe_tokens,
+                example_max_tokens=p.example_tokens,
+            ),
             train_tasks=train,
             train_steps=p.train_steps,
             rounds=p.rounds,
+            revisions=p.revisions,
         )
         est = estimate_calls(family, cfg)
         info(
