@@ -11,7 +11,16 @@ from rich.table import Table
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
 from learnact.cli.console import err, info, out, print_json, warn
-from learnact.cli.options import DataDir, Json, NoCache, Record, Replay, build_models
+from learnact.cli.options import (
+    DataDir,
+    DataSplit,
+    Json,
+    NoCache,
+    Record,
+    Replay,
+    build_models,
+    with_split,
+)
 from learnact.envs import registry
 from learnact.library import ActionLibrary
 from learnact.runner.evaluate import evaluate
@@ -37,6 +46,7 @@ def register(app: typer.Typer) -> None:
         tasks: str = typer.Option("test", "--tasks", help="test, train, all, first:N or 0,3,5."),
         max_steps: int = typer.Option(None, "--max-steps", help="Step budget per episode."),
         data_dir: str = DataDir,
+        split: str = DataSplit,
         no_cache: bool = NoCache,
         record: str = Record,
         replay: str = Replay,
@@ -49,7 +59,7 @@ def register(app: typer.Typer) -> None:
         from learnact.sandbox import Sandbox
 
         check_method(method)
-        family = registry.make_family(family_name, data_dir=data_dir)
+        family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
         for warning in family.source.warnings:
             warn(warning)

@@ -7,7 +7,16 @@ from pathlib import Path
 import typer
 
 from learnact.cli.console import info, out, print_json, warn
-from learnact.cli.options import DataDir, Json, NoCache, Record, Replay, build_models
+from learnact.cli.options import (
+    DataDir,
+    DataSplit,
+    Json,
+    NoCache,
+    Record,
+    Replay,
+    build_models,
+    with_split,
+)
 from learnact.envs import registry
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import LearnConfig, estimate_calls
@@ -62,6 +71,7 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed"),
         data_dir: str = DataDir,
+        split: str = DataSplit,
         no_cache: bool = NoCache,
         record: str = Record,
         replay: str = Replay,
@@ -70,7 +80,7 @@ def register(app: typer.Typer) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
         from learnact.sandbox import Sandbox
 
-        family = registry.make_family(family_name, data_dir=data_dir)
+        family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
         for warning in family.source.warnings:
             warn(warning)

@@ -30,3 +30,19 @@ def build_models(
     if not learner_model or learner_model == model:
         return actor, actor
     return actor, make_model(learner_model, **kwargs)
+
+
+DataSplit = typer.Option(
+    None,
+    "--split",
+    help="Game split for ALFWorld families: valid_unseen (default), valid_seen or train.",
+)
+
+
+def with_split(family_name: str, split: str | None) -> str:
+    """The family name with ``[split=...]`` added (the registry passes it to the family)."""
+    if not split:
+        return family_name
+    if family_name.endswith("]"):
+        return f"{family_name[:-1]},split={split}]"
+    return f"{family_name}[split={split}]"

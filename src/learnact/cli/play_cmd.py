@@ -8,7 +8,7 @@ import sys
 import typer
 
 from learnact.cli.console import err, info, out, warn
-from learnact.cli.options import DataDir
+from learnact.cli.options import DataDir, DataSplit, with_split
 from learnact.envs import registry
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
@@ -43,12 +43,13 @@ def register(app: typer.Typer) -> None:
         family_name: str = typer.Argument(..., metavar="FAMILY", help="e.g. pddl/gripper"),
         task: int = typer.Option(..., "--task", help="Task index (from 0, canonical order)."),
         data_dir: str = DataDir,
+        split: str = DataSplit,
         max_steps: int = typer.Option(
             0, "--max-steps", help="Stop after this many steps (0: no limit)."
         ),
     ) -> None:
         """Play an episode: one command per line on standard input; end of input ends it."""
-        family = registry.make_family(family_name, data_dir=data_dir)
+        family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         if not 0 <= task < len(family.tasks):
             raise BadInput(
                 f"task index {task} out of range: {family.name} has tasks 0..{len(family.tasks) - 1}"
