@@ -42,7 +42,9 @@ def model(tmp_path):
 
 @pytest.fixture
 def env(tmp_path):
-    return {"LEARNACT_CACHE": str(tmp_path / "cache")}
+    # No git: the fingerprint holds learnact's git commit, and other engineers commit to
+    # this checkout while the tests run (a resume across a commit is rightly refused).
+    return {"LEARNACT_CACHE": str(tmp_path / "cache"), "GIT_DIR": str(tmp_path / "no-git")}
 
 
 def q(run, sql):

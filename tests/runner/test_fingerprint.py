@@ -1,0 +1,79 @@
+"""The run fingerprint: what it covers, and the message when a resumed run differs."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from learnact.errors import BadInput
+from learnact.runner import compare, fingerprint
+from learnact.runner.experiment import parse_experiment
+
+FAMILY = "fp_family:Lamps"
+SOURCE = """
+from lights_env import LightsFamily
+
+
+class Lamps(LightsFamily):
+    name = "lights/fp"
+"""
+
+
+@pytest.fixture
+def family_module(tmp_path, monkeypatch):
+    from tests.helpers import EXAMPLES
+
+    (tmp_path / "fp_family.py").write_text(SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    yield tmp_path / "fp_family.py"
+    sys.modules.pop("fp_family", None)
+
+
+def exp(**kw):
+    return parse_experiment({"families": [FAMILY], "methods": ["act"], "model": "scripted:x", **kw})
+
+
+def test_fingerprint_covers_config_prompts_version_models_and_data(family_module):
+    p = compare.plan(exp())
+    fp = p.fingerprint
+    assert set(fp) == {"config", "prompts", "learnact", "models", "data"}
+    assert fp["models"]["actor"] == {"spec": "scripted:x", "temperature": 0.0, "max_tokens": 128}
+    assert "act_system" in fp["prompts"] and fp["learnact"]["version"]
+    assert fp["data"][FAMILY]["generated"]  # a family generated in code: its source counts
+
+
+def test_resume_refuses_any_change_and_says_what(tmp_path, family_module, monkeypatch):
+    import learnact.prompts
+
+    real_version = fingerprint.__version__
+    run = tmp_path / "run"
+    compare.open_run(run, compare.plan(exp())).close()
+    compare.open_run(run, compare.plan(exp())).close()  # unchanged: accepted
+
+    def refused(p) -> str:
+        with pytest.raises(BadInput) as e:
+            compare.open_run(run, p)
+        return str(e.value)
+
+    assert "config.temperature: 0.0 -> 0.7" in refused(compare.plan(exp(temperature=0.7)))
+    assert "models.actor.spec" in refused(compare.plan(exp(model="scripted:y")))
+    monkeypatch.setattr(fingerprint, "__version__", "99.0")
+    assert "learnact.version" in refused(compare.plan(exp()))
+    monkeypatch.setattr(fingerprint, "__version__", real_version)
+    real = learnact.prompts.template_hashes
+    monkeypatch.setattr(
+        learnact.prompts, "template_hashes", lambda: {**real(), "act_system": "0" * 64}
+    )
+    assert "prompts.act_system" in refused(compare.plan(exp()))
+    monkeypatch.setattr(learnact.prompts, "template_hashes", real)
+    family_module.write_text(SOURCE + "\n# changed\n")
+    assert f"data.{FAMILY}.generated" in refused(compare.plan(exp()))
+
+
+def test_a_directory_that_is_not_a_run_is_refused(tmp_path, family_module):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(BadInput, match="not a learnact run"):
+        compare.open_run(tmp_path, compare.plan(exp()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fp_family.py", "notes.txt"]
