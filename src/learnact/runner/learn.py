@@ -34,7 +34,9 @@ def learn_library(
         library = result.best.library
         library.family = family.name
         for action in library.actions:
-            calls = [s for r in result.best.episodes for s in r.steps if s.learned_call == action.name]
+            calls = [
+                s for r in result.best.episodes for s in r.steps if s.learned_call == action.name
+            ]
             action.stats = {
                 "calls": len(calls),
                 "succeeded": sum(s.valid for s in calls),
