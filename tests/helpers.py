@@ -23,3 +23,14 @@ def run_cli(
         env=full_env,
         timeout=timeout,
     )
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` for a child that must get KeyboardInterrupt on SIGINT.
+
+    A process started in the background by a non-interactive shell (as CI may start us)
+    inherits SIGINT *ignored*, and Python then installs no KeyboardInterrupt handler.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from tests.helpers import EXAMPLES, run_cli
+from tests.helpers import EXAMPLES, default_sigint, run_cli
 from tests.learning.test_learner import GOAL_CALL, GOOD, SUPPORT
 from tests.llm.servers import free_port
 from tests.runner.standin import LightsServer
@@ -334,6 +334,7 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(tmp_path, env):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=default_sigint,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(server.requests) < 4:

@@ -10,7 +10,7 @@ import sys
 import time
 
 from learnact import __version__
-from tests.helpers import EXAMPLES, run_cli
+from tests.helpers import EXAMPLES, default_sigint, run_cli
 
 LIGHTS = "lights_env:LightsFamily"
 
@@ -89,6 +89,7 @@ def test_interrupt_exits_130():
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_sigint,
     )
     try:
         # Wait until the episode has started (goal printed), then interrupt it.
