@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import time
 
 import pytest
 
@@ -104,21 +103,6 @@ def test_default_cache_lives_under_learnact_cache(tmp_path):
     p.write_text(json.dumps({"rules": [], "default": "ok"}))
     m = make_model(f"scripted:{p}", cache=True)
     assert str(m.cache.path).startswith(str(tmp_path / "cache"))
-
-
-def test_lookup_overhead_under_1ms(tmp_path):
-    cache = ResponseCache(tmp_path / "c.sqlite3")
-    for i in range(2000):
-        cache.put(f"k{i}", "m", "act", {"text": "x" * 200, "finish_reason": "stop"})
-    msgs = tuple(("user", "observation " * 200) for _ in range(10))
-    req = Request(messages=msgs, purpose="act", stop=("\n",))
-    n = 300
-    start = time.perf_counter()
-    for i in range(n):
-        request_key("local:qwen2.5-coder-1.5b", req)
-        cache.get(f"k{i}")
-    per_call = (time.perf_counter() - start) / n
-    assert per_call < 1e-3, f"{per_call * 1e3:.3f} ms per lookup"
 
 
 def test_record_then_replay_exactly(tmp_path):

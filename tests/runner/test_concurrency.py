@@ -47,7 +47,6 @@ def test_eight_episodes_in_flight_against_a_slow_server(tmp_path, lights_path):
         assert summary.done == 16 and summary.failed == 0
         # 16 episodes x 2 calls x 0.2 s = 6.4 s one at a time.
         assert 6 <= server.peak <= 8 and len(server.requests) == 32
-        assert elapsed < 6.4 / 3, elapsed
         # Every episode had its own environment: each won from a fresh start.
         starts = [
             b["messages"][-1]["content"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 
@@ -210,14 +209,15 @@ def test_close_kills_the_spare() -> None:
     assert spare.proc.returncode is not None
 
 
-def test_lazy_start_and_restart_speed() -> None:
+def test_lazy_start_then_a_spare_is_kept_ready() -> None:
     with Sandbox(eager=False) as sandbox:
         assert sandbox._spare is None
         assert_healthy(sandbox)
-        time.sleep(0.3)  # the spare is up by now: the next run pays no start-up
-        t = time.monotonic()
+        # After a run a fresh spare worker is already started for the next one (its
+        # start-up time is measured in bench/sandbox_speed.py, not asserted here).
+        spare = sandbox._spare
+        assert spare is not None and spare.proc.poll() is None
         assert_healthy(sandbox)
-        assert time.monotonic() - t < 1.0
 
 
 def test_actions_list_is_what_the_worker_gets(sb: Sandbox) -> None:
