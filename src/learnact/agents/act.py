@@ -45,6 +45,10 @@ def default_truncation(model_spec: str) -> Truncation:
 
 
 def call_example(family: TaskFamily) -> str:
+    """A real call for the instructions: the example's first action, else a placeholder one."""
+    for line in family.example.splitlines():
+        if line.startswith("Action:") and "(" in line:
+            return line.split(":", 1)[1].strip()
     a = family.basic_actions[0]
     return f"{a.name}({', '.join(repr(p) for p in a.params)})"
 

@@ -52,7 +52,7 @@ def show(
             body.append(f"    Observation: {step['observation']}\n")
         if e.get("progress") is not None:
             body.append(f"progress: {e['progress']:.2f}\n")
-        out.print(Panel(body, title=title, expand=True))
+        out.print(Panel(body, title=title, expand=True), soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:
