@@ -160,3 +160,23 @@ def test_budget_cap_stops_cleanly(lights, sandbox, scripted, tmp_path):
     assert len(end) == 1
     calls = learner.usage.total.calls + actor.usage.total.calls
     assert calls <= 6 + 2  # stops at the first check past the cap, never runs on
+
+
+def test_parse_proposal_refuses_shadowing_and_unknown_calls():
+    import pytest
+
+    from learnact.learning.code import CodeProblem, parse_proposal
+
+    basic = {"switch_on", "switch_off"}
+    with pytest.raises(CodeProblem, match="is a basic action"):
+        parse_proposal("```python\ndef switch_on(x):\n    return switch_off(x)\n```", basic)
+    with pytest.raises(CodeProblem, match="do not exist: teleport"):
+        parse_proposal("```python\ndef f(x):\n    teleport(x)\n```", basic)
+    with pytest.raises(CodeProblem, match="no ```python code block"):
+        parse_proposal("I would write a function.", basic)
+    ok = parse_proposal(
+        "```python\ndef g(x):\n    return helper(x)\n```\nExample: g('lamp1')",
+        basic,
+        also_known={"helper"},
+    )
+    assert ok.functions == ("g",) and ok.example_call == "g('lamp1')"

@@ -30,9 +30,17 @@ def extract_code(text: str) -> str:
 
 
 def parse_proposal(
-    text: str, basic_actions: set[str], *, require_functions: bool = True
+    text: str,
+    basic_actions: set[str],
+    *,
+    also_known: set[str] | frozenset[str] = frozenset(),
+    require_functions: bool = True,
 ) -> ProposedCode:
-    """The functions and the example call in a creation/fix answer; raises `CodeProblem`."""
+    """The functions and the example call in a creation/fix answer; raises `CodeProblem`.
+
+    Calls may name basic actions, the answer's own functions and ``also_known`` (e.g. the
+    library an Update extends); no function may take a basic action's name.
+    """
     code = extract_code(text)
     if not code:
         raise CodeProblem("no ```python code block found in the answer")
@@ -43,6 +51,12 @@ def parse_proposal(
     functions = tuple(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
     if require_functions and not functions:
         raise CodeProblem("the code block defines no function")
+    shadowing = sorted(set(functions) & basic_actions)
+    if shadowing:
+        raise CodeProblem(
+            f"{', '.join(shadowing)} is a basic action: give new actions new names and call "
+            "the basic actions as they are"
+        )
     # Top-level statements other than defs, imports and docstrings would run on every
     # step; keep only the definitions.
     kept = [
@@ -58,7 +72,7 @@ def parse_proposal(
     code = (
         ast.unparse(ast.Module(body=kept, type_ignores=[])) if len(kept) != len(tree.body) else code
     )
-    undefined = unknown_calls(code, basic_actions)
+    undefined = unknown_calls(code, set(basic_actions) | set(also_known))
     if undefined:
         raise CodeProblem(
             f"the code calls functions that do not exist: {', '.join(sorted(undefined))}; "

@@ -10,6 +10,7 @@ regenerated) or **Plan** (a usage note for one function, shown to the agent).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ class Failure:
             "call": self.step.call,
             "error": self.step.error,
         }
+
+
+def _defined(source: str) -> list[str]:
+    return [n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
 
 
 def first_failure(records: Sequence[EpisodeRecord]) -> Failure | None:
@@ -185,7 +190,7 @@ def _update(
     for attempt in range(cfg.max_fix_tries + 1):
         try:
             proposal = parse_proposal(
-                text, basic | {a.name for a in library.actions}, require_functions=True
+                text, basic, also_known=set(_defined(library.source)), require_functions=True
             )
             merged, changed = merge_functions(library.source, proposal.code)
             parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
