@@ -20,6 +20,7 @@ need_pkgs=()
 command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v g++ >/dev/null || need_pkgs+=(g++)
 ldconfig -p 2>/dev/null | grep -q libseccomp.so.2 || need_pkgs+=(libseccomp2)
+command -v chromium >/dev/null || need_pkgs+=(chromium)  # the HTML report test (tests/runner/test_html_report.py)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing system packages: ${need_pkgs[*]}" >&2
   $SUDO apt-get update -qq

@@ -1,4 +1,4 @@
-"""`learnact report runs/NAME [--json | --csv]`: the results matrix and usage of a run."""
+"""`learnact report runs/NAME [--json | --csv | --html [FILE]]`: the results of a run."""
 
 from __future__ import annotations
 
@@ -20,14 +20,31 @@ def register(app: typer.Typer) -> None:
         csv_out: bool = typer.Option(
             False, "--csv", help="Print the results matrix as CSV (one row per family x method)."
         ),
+        html_out: bool = typer.Option(
+            False,
+            "--html",
+            help="Write a self-contained HTML report to FILE (default RUN_DIR/report.html): "
+            "results, plots, learned libraries and every trajectory; works offline.",
+        ),
+        html_file: Path | None = typer.Argument(
+            None, metavar="[FILE]", help="With --html: where to write the report."
+        ),
     ) -> None:
         """The results matrix with intervals, and LLM usage, of a `learnact compare` run."""
         from learnact.runner import report
 
-        if json_out and csv_out:
-            raise BadInput("give --json or --csv, not both")
+        if sum((json_out, csv_out, html_out)) > 1:
+            raise BadInput("give one of --json, --csv and --html")
+        if html_file is not None and not html_out:
+            raise BadInput(f"unexpected argument {html_file} (an output FILE goes with --html)")
         if not run_dir.is_dir():
             raise BadInput(f"no such run directory: {run_dir}")
+        if html_out:
+            from learnact.runner import html_report
+
+            path = html_report.write(run_dir, html_file)
+            info(f"wrote {path}")
+            return
         rep = report.build(run_dir)
         if json_out:
             print_json(rep)
