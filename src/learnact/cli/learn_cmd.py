@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from learnact.cli.console import info, out, print_json, warn
+from learnact.cli.console import err, info, out, print_json, warn
 from learnact.cli.options import (
     DataDir,
     DataSplit,
@@ -48,6 +56,53 @@ def describe_event(e: dict) -> str | None:
     if kind == "end":
         return f"done: best {e['best']} ({e['stopped']})"
     return None
+
+
+class LearnProgress:
+    """Live view of learning: bars for candidates, training episodes and rounds on a
+    terminal; on a pipe (or with NO_COLOR terminals alike) one plain line per event."""
+
+    def __init__(
+        self, candidates: int, rounds: int, episodes_per_candidate: int, prefix: str = ""
+    ) -> None:
+        self.prefix = prefix
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        )
+        self.per_candidate = max(1, episodes_per_candidate)
+        self.created = self.progress.add_task("candidates created", total=candidates)
+        self.episodes = self.progress.add_task(
+            "training episodes", total=candidates * self.per_candidate
+        )
+        self.rounds = self.progress.add_task("revision rounds", total=rounds)
+
+    def __enter__(self) -> LearnProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, e: dict) -> None:
+        kind = e["event"]
+        if kind in ("candidate", "candidate_dropped"):
+            self.progress.advance(self.created)
+        elif kind in ("score", "score_reused"):
+            self.progress.advance(self.episodes, self.per_candidate)
+        elif kind == "revision" and e.get("kind") != "none":
+            task = self.progress.tasks[self.episodes]
+            self.progress.update(self.episodes, total=(task.total or 0) + self.per_candidate)
+        elif kind == "best" and "round" in e:
+            self.progress.advance(self.rounds)
+        line = describe_event(e)
+        if line:
+            self.progress.console.print(f"{self.prefix}{line}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -101,13 +156,9 @@ def register(app: typer.Typer) -> None:
             model, learner_model, no_cache=no_cache, record=record, replay=replay
         )
 
-        def on_event(e: dict) -> None:
-            line = describe_event(e)
-            if line:
-                info(line)
-
-        with Sandbox() as sandbox:
-            result, library = learn_library(family, learner, actor, sandbox, cfg, out_dir, on_event)
+        view = LearnProgress(candidates, rounds, len(tasks))
+        with Sandbox() as sandbox, view:
+            result, library = learn_library(family, learner, actor, sandbox, cfg, out_dir, view)
         summary = {
             "family": family.name,
             "library": str(out_dir / "library") if library else None,

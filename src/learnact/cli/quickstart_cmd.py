@@ -17,7 +17,7 @@ from rich.table import Table
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import MethodSetup
 from learnact.cli.console import info, out, warn
-from learnact.cli.learn_cmd import describe_event
+from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay, build_models
 from learnact.envs import registry
 from learnact.learning.creation import CreationConfig
@@ -133,13 +133,10 @@ def register(app: typer.Typer) -> None:
             f"{est['learner_calls']} learner calls and {est['episodes']} training episodes"
         )
 
-        def on_event(e: dict) -> None:
-            line = describe_event(e)
-            if line:
-                info(f"[learn] {line}")
-
+        view = LearnProgress(p.candidates, p.rounds, len(train), prefix="[learn] ")
         with Sandbox() as sandbox:
-            result, library = learn_library(family, llm, llm, sandbox, cfg, out_dir, on_event)
+            with view:
+                result, library = learn_library(family, llm, llm, sandbox, cfg, out_dir, view)
             rows = {}
             for method in ("act", "learnact"):
                 if method == "learnact" and library is None:
