@@ -76,6 +76,7 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     r = compare(*args, "--json", env=env)
     assert r.returncode == 0, r.stderr
     assert "estimate: at most" in r.stderr and "learn lights_env" in r.stderr
+    assert "scored c0" in r.stderr  # the learner's decisions are shown live
     rep = json.loads(r.stdout)
     assert rep["complete"] and rep["seeds"] == [0, 1]
     assert "sampling seed" in rep["seed_varies"] and "order" in rep["seed_varies"]

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from learnact.cli.console import err, info, out, print_json, warn
+from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
 from learnact.errors import BadInput, LearnactError
 
@@ -171,6 +172,13 @@ def register(app: typer.Typer) -> None:
                 store = cmp.open_run(run_dir, p)
             workers = jobs or cmp.default_workers(exp)
             info(f"running on {executor} with {workers} unit(s) in flight")
+            progress, _ = _progress(len(pending))
+
+            def echo(unit_id: str, event: dict) -> None:
+                line = describe_event(event)
+                if line:  # the learner's rounds and candidates, live
+                    progress.console.print(f"[{unit_id}] {line}", markup=False, highlight=False)
+
             ex = cmp.make_executor(
                 executor,
                 exp,
@@ -178,8 +186,8 @@ def register(app: typer.Typer) -> None:
                 store,
                 workers=workers,
                 ray_address=ray_address,
+                echo=echo,
             )
-            progress, _ = _progress(len(pending))
             with progress:
                 bar = progress.add_task("units", total=len(pending))
 

@@ -553,11 +553,19 @@ def make_executor(
     *,
     workers: int,
     ray_address: str | None = None,
+    echo: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> Any:
+    """``echo(unit_id, event)`` also sees each learner decision as it is made (local only;
+    the CLI shows them live)."""
     if kind == "local":
         from learnact.runner.executors.local import LocalExecutor
 
-        return LocalExecutor(exp, settings, workers, event_sink=store.add_event)
+        def sink(unit_id: str, seq: int, event: dict[str, Any]) -> None:
+            store.add_event(unit_id, seq, event)
+            if echo is not None:
+                echo(unit_id, event)
+
+        return LocalExecutor(exp, settings, workers, event_sink=sink)
     if kind == "ray":
         from learnact.runner.executors.ray import RayExecutor
 
