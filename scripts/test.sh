@@ -19,6 +19,8 @@ SUDO=""
 need_pkgs=()
 command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v g++ >/dev/null || need_pkgs+=(g++)
+command -v make >/dev/null || need_pkgs+=(make)            # jericho and fast-downward (alfworld extra) build from source
+command -v ps >/dev/null || need_pkgs+=(procps)            # the sandbox fork-bomb test counts processes
 ldconfig -p 2>/dev/null | grep -q libseccomp.so.2 || need_pkgs+=(libseccomp2)
 command -v chromium >/dev/null || need_pkgs+=(chromium)  # the HTML report test (tests/runner/test_html_report.py)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
