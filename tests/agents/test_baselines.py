@@ -77,3 +77,14 @@ def test_reflexion_lessons_flow_from_training_failures_to_the_test_prompt(
     test_prompt = read_jsonl(tmp_path / "prompts.jsonl")[-1]["messages"][0]["content"]
     assert "Lessons from earlier attempts" in test_prompt and "Check the goal first." in test_prompt
     assert learner.usage.to_dict()  # the learner's calls are accounted separately
+
+
+def test_truncated_program_runs_what_was_written_completely(lights, sandbox, scripted):
+    from learnact.agents.code_as_policies import salvage_truncated
+
+    cut = "```python\nswitch_on('lamp1')\nswitch_on('lamp3')\nfor lamp in ['lamp0',\n"
+    assert salvage_truncated(extract_program(cut)) == ("switch_on('lamp1')\nswitch_on('lamp3')", 1)
+    model = scripted([{"purpose": "program", "response": cut, "finish_reason": "length"}])
+    rec = CodeAsPoliciesAgent(lights, model, sandbox).run(0)
+    assert rec.won and rec.n_basic_actions == 2
+    assert "cut at the token limit" in rec.error

@@ -26,6 +26,20 @@ def extract_program(text: str) -> str:
     return (m.group(1) if m else text).strip()
 
 
+def salvage_truncated(program: str, max_dropped_lines: int = 30) -> tuple[str, int]:
+    """A program cut off by the token limit, minus its unfinished tail, so that what was
+    written completely still runs. Returns the program and how many lines were dropped."""
+    lines = program.splitlines()
+    for dropped in range(min(max_dropped_lines, len(lines)) + 1):
+        candidate = "\n".join(lines[: len(lines) - dropped])
+        try:
+            ast.parse(candidate)
+        except SyntaxError:
+            continue
+        return candidate, dropped
+    return program, 0
+
+
 def defines_functions(program: str) -> bool:
     try:
         tree = ast.parse(program)
@@ -103,6 +117,10 @@ class CodeAsPoliciesAgent:
             )
             latency = time.perf_counter() - started
             program = extract_program(completion.text or "")
+            if getattr(completion, "truncated", False):
+                program, dropped = salvage_truncated(program)
+                if dropped:
+                    record.error = f"the program was cut at the token limit; its last {dropped} line(s) were dropped"
             step = self._execute(episode, program)
             step.prompt, step.completion, step.latency_s = (
                 prompt_ref,
