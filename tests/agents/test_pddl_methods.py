@@ -53,6 +53,29 @@ def test_scripted_losing_episode_loses(method, gripper, sandbox, scripted):
     assert not rec.won and rec.n_steps == 6 and rec.progress == 0.5
 
 
+@pytest.mark.parametrize("retries", [0, 1])
+def test_repeat_guard_asks_again_when_a_failed_call_is_repeated(
+    retries, gripper, sandbox, scripted
+):
+    bad = "move('rooma', 'roomb')"  # Robby is in roomb: not valid
+    model = scripted([{"purpose": "act", "responses": [bad, bad, *WIN], "then": "repeat_last"}])
+    setup = MethodSetup()
+    setup.config.max_steps = 4
+    setup.config.repeat_retries = retries
+    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    # The invalid step's observation says why and shows the current state.
+    first = rec.steps[0].observation
+    assert not rec.steps[0].valid and "requires that robby is at rooma" in first
+    assert "\nThe current state: Robby is at roomb." in first
+    if retries:
+        # Step 1 repeated the failed call; the guard asked again and got a fresh answer.
+        assert rec.steps[1].resampled == 1 and rec.steps[1].call == WIN[0]
+        assert rec.won and model.usage.total.calls == 5
+    else:
+        assert rec.steps[1].resampled == 0 and rec.steps[1].call == bad
+        assert not rec.won and model.usage.total.calls == 4
+
+
 def test_reflexion_on_pddl_learns_then_wins(gripper, sandbox, scripted):
     # Training: 2 tasks x 2 rounds x 4 steps of pacing (never a win); then the test episode.
     assert len(gripper.split.train) == 2
@@ -60,6 +83,7 @@ def test_reflexion_on_pddl_learns_then_wins(gripper, sandbox, scripted):
     learner = scripted([{"purpose": "reflect", "response": "Pick the ball up before moving."}])
     setup = MethodSetup(learner=learner)
     setup.config.max_steps = 4
+    setup.config.repeat_retries = 0  # count the scripted answers one per step
     agent = build_agent("act-reflexion", gripper, actor, sandbox, setup)
     assert agent.plan == "- Pick the ball up before moving."  # identical lessons kept once
     assert actor.usage.total.calls == 16
@@ -87,3 +111,19 @@ def test_fenced_and_unparsable_outputs_on_pddl(gripper, sandbox, scripted):
     assert kinds[1] == ("unparsable", False)
     assert kinds[2][1] is False and "NameError" in rec.steps[2].observation
     assert rec.won
+
+
+def test_a_usage_example_replaces_the_basic_action_example(gripper, sandbox, scripted):
+    from learnact.agents.act import ActAgent
+    from learnact.library import ActionLibrary
+
+    lib = ActionLibrary.from_source(
+        "def carry(b, f, t, g):\n    pick(b, f, g)\n    move(f, t)\n    return drop(b, t, g)\n",
+        {"family": gripper.name, "actions": {"carry": {"description": "carry", "notes": []}}},
+    )
+    plain = ActAgent(gripper, scripted([]), sandbox, library=lib).system_prompt()
+    assert "Example:\n" + gripper.example.strip() in plain
+    lib.usage_example = "Goal: g\nObservation: o\nAction: carry('ball1', 'roomb', 'rooma', 'left')"
+    shown = ActAgent(gripper, scripted([]), sandbox, library=lib).system_prompt()
+    assert "Example (a real run that uses the learned actions):\n" + lib.usage_example in shown
+    assert gripper.example.strip() not in shown

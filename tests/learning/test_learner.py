@@ -61,7 +61,14 @@ def test_creation_retries_after_a_crash_and_keeps_the_fix(lights, sandbox, scrip
     lib = result.best.library
     assert [a.name for a in lib.actions] == ["pair"]
     assert lib.action("pair").description == "pair(a, b) switches on lamps a and b."
-    assert lib.usage_example.startswith("Goal: lamps lamp0, lamp2")
+    # The usage example is the real run of the learner's actions on the training task: the
+    # observation the learner made up is replaced by the environment's.
+    assert lib.usage_example == (
+        "Goal: Exactly these lamps are on: lamp1, lamp3.\n"
+        "Observation: Lamps that are on: none.\n"
+        "Action: pair('lamp0', 'lamp2')\n"
+        "Observation: Lamps that are on: lamp0, lamp2."
+    )
     events = read_events(tmp_path)
     errors = [e["error"] for e in events if e["event"] == "validation"]
     assert errors[0].startswith("NameError") and errors[1] is None

@@ -38,6 +38,20 @@ class AgentConfig:
     seed: int | None = None
     timeout_s: float = 10.0
     allow_check: bool = True
+    # Repeat guard: a greedy small model that just failed tends to write the same failing
+    # line again for the rest of the episode. When its answer repeats the previous step's
+    # invalid call, ask again at ``repeat_temperature`` (distinct sample indices, so the
+    # response cache keeps the answers apart), up to ``repeat_retries`` times.
+    repeat_retries: int = 2
+    repeat_temperature: float = 0.8
+
+
+def _tokens(completion: Any) -> tuple[int, int]:
+    usage = getattr(completion, "usage", None)
+    return (
+        int(getattr(usage, "prompt_tokens", 0) or 0),
+        int(getattr(usage, "completion_tokens", 0) or 0),
+    )
 
 
 def default_truncation(model_spec: str) -> Truncation:
@@ -165,15 +179,36 @@ class ActAgent:
                 seed=cfg.seed,
                 stop_at="first_line",
             )
-            latency = time.perf_counter() - started
             raw = completion.text or ""
             reply = first_line_reply(raw)
+            tokens = _tokens(completion)
+            resampled = 0
+            previous = record.steps[-1] if record.steps else None
+            for k in range(1, cfg.repeat_retries + 1):
+                if not self._repeats_failure(reply, previous):
+                    break
+                completion = self.model.complete(
+                    messages,
+                    purpose="act",
+                    family=self.family.name,
+                    run=self.run_name,
+                    max_tokens=cfg.max_tokens,
+                    temperature=cfg.repeat_temperature,
+                    stop=STOP,
+                    seed=cfg.seed,
+                    stop_at="first_line",
+                    sample_index=k,
+                )
+                raw = completion.text or ""
+                reply = first_line_reply(raw)
+                tokens = tuple(a + b for a, b in zip(tokens, _tokens(completion), strict=True))
+                resampled = k
+            latency = time.perf_counter() - started
             step = self._step(episode, index, reply, last_state)
             step.prompt, step.completion = prompt_ref, raw
             step.latency_s = latency
-            usage = getattr(completion, "usage", None)
-            step.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-            step.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            step.prompt_tokens, step.completion_tokens = tokens
+            step.resampled = resampled
             record.steps.append(step)
             history.add(step.call or reply.strip() or "(empty answer)", step.observation)
             if step.valid and self.family.state_observations and step.sub_actions:
@@ -189,6 +224,14 @@ class ActAgent:
                 break
         if record.progress is None:
             record.progress = episode.progress
+
+    def _repeats_failure(self, reply: str, previous: StepRecord | None) -> bool:
+        """Whether ``reply`` is the call that failed at the previous step, again."""
+        if previous is None or previous.valid or previous.kind != "action" or not previous.call:
+            return False
+        known = self.basic_names | self.learned_names | {CHECK_VALID}
+        call = parse_action(reply, known) or parse_action(reply)
+        return call is not None and call.code == previous.call
 
     def _step(self, episode: Any, index: int, reply: str, last_state: str) -> StepRecord:
         if self.react:

@@ -5,7 +5,9 @@
   every observation it produced (event families such as ALFWorld);
 * a learned action that failed part-way: the error, then the state where it stopped
   (or, for event families, the error first and then what it produced before failing);
-* code that raised: a clear "not valid" message with the Python error.
+* code that raised: a clear "not valid" message with the Python error;
+* an invalid basic action in a state family: the reason, then the current state, so that
+  the state stays in view after a run of failures (a small model otherwise loses it).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def observe(
             (obs for obs, ok in sub_observations if not ok), str(getattr(error, "message", error))
         )
         if not learned:
+            if state_observations and last_state:
+                failed = f"{failed}\nThe current state: {last_state}"
             return Observed(failed, False, "invalid action")
         head = f"Error in the learned action: {failed}"
         if state_observations:

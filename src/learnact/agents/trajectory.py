@@ -46,6 +46,7 @@ class StepRecord:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_s: float = 0.0
+    resampled: int = 0  # answers replaced by the repeat guard (see agents/act.py)
 
 
 @dataclass

@@ -17,7 +17,8 @@ from typing import Any
 from learnact.envs.base import TaskFamily
 from learnact.learning.code import CodeProblem, ProposedCode, function_source, parse_proposal
 from learnact.learning.journal import Journal
-from learnact.library import ActionLibrary, LearnedAction
+from learnact.learning.usage import usage_example
+from learnact.library import ActionLibrary
 from learnact.prompts import render
 
 
@@ -33,6 +34,7 @@ class CreationConfig:
     max_tokens: int = 1024
     describe_max_tokens: int = 200
     example_max_tokens: int = 400
+    example_tries: int = 2  # executed usage example: tries before giving up (usage.py)
     timeout_s: float = 10.0
 
 
@@ -122,37 +124,6 @@ def describe(
     return out
 
 
-def usage_example(
-    family: TaskFamily,
-    learner: Any,
-    actions: list[LearnedAction],
-    cfg: CreationConfig,
-    journal: Journal,
-    run: str | None,
-) -> str:
-    messages = [
-        {
-            "role": "user",
-            "content": render(
-                "usage_example",
-                instruction=family.instruction,
-                basic_actions=family.basic_actions,
-                learned_actions=actions,
-                example=family.example,
-            ),
-        }
-    ]
-    c = learner.complete(
-        messages,
-        purpose="usage_example",
-        family=family.name,
-        run=run,
-        max_tokens=cfg.example_max_tokens,
-    )
-    journal.exchange("usage_example", messages, c)
-    return clean_example(c.text or "")
-
-
 def library_from(
     family: TaskFamily,
     learner: Any,
@@ -160,8 +131,12 @@ def library_from(
     cfg: CreationConfig,
     journal: Journal,
     run: str | None,
+    *,
+    sandbox: Any,
+    task: int,
 ) -> ActionLibrary:
-    """A library from validated code: descriptions for each action, one usage example."""
+    """A library from validated code: descriptions for each action, one usage example
+    (executed on training task ``task``)."""
     names = [n for n in proposal.functions if not n.startswith("_")]
     descriptions = describe(family, learner, proposal.code, names, cfg, journal, run)
     lib = ActionLibrary.from_source(
@@ -173,7 +148,9 @@ def library_from(
     )
     for name in names:
         lib.new_version(name, origin="create", author="learner", first=True)
-    lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
+    lib.usage_example = usage_example(
+        family, learner, lib, cfg, journal, run, sandbox=sandbox, task=task
+    )
     return lib
 
 
@@ -233,7 +210,16 @@ def create_candidate(
             error = str(e)
         journal.event("validation", candidate=index, attempt=attempt, error=error)
         if error is None and proposal is not None:
-            lib = library_from(family, learner, proposal, cfg, journal, run)
+            lib = library_from(
+                family,
+                learner,
+                proposal,
+                cfg,
+                journal,
+                run,
+                sandbox=sandbox,
+                task=validation_task,
+            )
             journal.event(
                 "created",
                 candidate=index,

@@ -22,10 +22,10 @@ from learnact.learning.code import CodeProblem, extract_code, merge_functions, p
 from learnact.learning.creation import (
     CreationConfig,
     describe,
-    usage_example,
     validate_code,
 )
 from learnact.learning.journal import Journal
+from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
 from learnact.prompts import render
 
@@ -205,7 +205,19 @@ def _update(
                 return Revision("none", None, diagnosis, "the update changed nothing")
             return Revision(
                 "update",
-                _relearn(family, learner, library, merged, changed, cfg, journal, run, failure),
+                _relearn(
+                    family,
+                    learner,
+                    library,
+                    merged,
+                    changed,
+                    cfg,
+                    journal,
+                    run,
+                    failure,
+                    sandbox=sandbox,
+                    task=validation_task,
+                ),
                 diagnosis,
                 ", ".join(changed),
             )
@@ -245,6 +257,9 @@ def _relearn(
     journal: Journal,
     run: str | None,
     failure: Failure,
+    *,
+    sandbox: Any,
+    task: int,
 ) -> ActionLibrary:
     """The updated library: new descriptions for changed actions, their notes cleared."""
     meta = old.to_meta()
@@ -263,5 +278,7 @@ def _relearn(
             failure=failure.describe(),
             first=not existed,
         )
-    lib.usage_example = usage_example(family, learner, lib.actions, cfg, journal, run)
+    lib.usage_example = usage_example(
+        family, learner, lib, cfg, journal, run, sandbox=sandbox, task=task
+    )
     return lib

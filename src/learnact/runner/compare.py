@@ -417,6 +417,7 @@ def open_run(run_dir: Path, p: Plan, *, resume_only: bool = False) -> RunStore:
             fingerprint=p.fingerprint,
             digest=fp.digest(p.fingerprint),
             config=p.exp.canonical(),
+            commit=fp.git_commit(),
             created=time.time(),
         )
         store.add_units(p.units)

@@ -1,8 +1,10 @@
 """A run's fingerprint: everything that can change its results.
 
-Configuration, prompt-template hashes, learnact version and git commit, model specs and
-sampling parameters, and the data of every family. A resumed run must have the same
-fingerprint; `diff` says what changed when it does not.
+Configuration, prompt-template hashes, learnact version and a hash of its source code,
+model specs and sampling parameters, and the data of every family. A resumed run must have
+the same fingerprint; `diff` says what changed when it does not. The git commit is recorded
+beside it as provenance but is not part of it: a commit that touches only documentation,
+tests or benchmarks does not change results and must not block resuming a long run.
 """
 
 from __future__ import annotations
@@ -37,6 +39,20 @@ def git_commit() -> str | None:
     return (r.stdout.strip() or None) if r.returncode == 0 else None
 
 
+@lru_cache(maxsize=1)
+def source_hash() -> str:
+    """sha256 over the package's own code and templates (paths and bytes, in order)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".j2", ".json", ".html", ".css", ".js"} and path.is_file():
+            if "__pycache__" in path.parts:
+                continue
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def family_data(family: TaskFamily) -> dict[str, Any]:
     """What identifies a family's data: the source's file hashes, else the tasks and code."""
     source = family.source
@@ -57,7 +73,7 @@ def compute(exp: Experiment, families: dict[str, TaskFamily]) -> dict[str, Any]:
     return {
         "config": config,
         "prompts": template_hashes(),
-        "learnact": {"version": __version__, "commit": git_commit()},
+        "learnact": {"version": __version__, "source": source_hash()},
         "models": {
             "actor": {
                 "spec": exp.model,

@@ -36,6 +36,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     with RunStore(run_dir) as store:
         config = store.get_meta("config")
         digest = store.get_meta("digest")
+        commit = store.get_meta("commit")
         units = store.units()
         episodes = store.query(
             "SELECT family, method, seed, task, won, progress, steps, basic_actions"
@@ -92,6 +93,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
         {
             "run": run_dir.name,
             "fingerprint": digest,
+            "commit": commit,
             "families": [f.name for f in exp.families],
             "methods": methods,
             "seeds": exp.seed_list,

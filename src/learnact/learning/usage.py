@@ -1,0 +1,178 @@
+"""The learned actions' usage example, written by the learner and then *executed*.
+
+An LLM-written example trajectory invents its observations, and a small model invents
+wrong ones (it picks balls from the wrong room, or never calls a learned action at all);
+the acting agent then imitates the mistakes. So the learner writes only the actions for a
+real training task (its goal and first observation are given), we run them one by one in
+the sandbox, and the example is the real trajectory up to the first invalid line. It is
+kept only when it holds at least one successful learned-action call; otherwise the
+learner gets the failure back and tries again (``example_tries`` in all), and the library
+ends up with no usage example rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from learnact.envs.base import TaskFamily
+from learnact.learning.journal import Journal
+from learnact.library import ActionLibrary
+from learnact.prompts import render
+
+MAX_LINES = 12
+
+
+@dataclass
+class ExecutedExample:
+    text: str = ""
+    lines: int = 0  # action lines the learner wrote
+    valid: int = 0  # lines that ran validly, in order
+    learned_ok: int = 0  # successful learned-action calls among them
+    won: bool = False
+    failure: str | None = None  # "<line> -> <observation>" of the first invalid line
+    trace: list[str] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.learned_ok > 0
+
+
+def action_lines(text: str) -> list[str]:
+    """The calls of an answer: ``Action:`` lines, else bare call lines."""
+    lines = [ln.strip() for ln in text.replace("```", "\n").splitlines() if ln.strip()]
+    marked = [ln.split(":", 1)[1].strip() for ln in lines if ln.lower().startswith("action:")]
+    if marked:
+        return marked
+    return [ln for ln in lines if "(" in ln and not ln.startswith(("#", "Goal", "Observation"))]
+
+
+def execute_example(
+    family: TaskFamily,
+    sandbox: Any,
+    library: ActionLibrary,
+    lines: list[str],
+    task: int,
+    timeout_s: float,
+) -> ExecutedExample:
+    """Run the lines on a fresh episode of ``task``; the real trajectory up to the first
+    invalid line."""
+    from learnact.agents.act import ActAgent, AgentConfig
+
+    agent = ActAgent(
+        family,
+        None,
+        sandbox,
+        library=library,
+        config=AgentConfig(timeout_s=timeout_s, allow_check=False),
+        phase="learn",
+    )
+    out = ExecutedExample(lines=len(lines))
+    episode = family.make_episode(task)
+    try:
+        first = episode.reset()
+        trace = [f"Goal: {first.goal}", f"Observation: {first.observation}"]
+        last_state = first.observation
+        for index, line in enumerate(lines[:MAX_LINES]):
+            step = agent._step(episode, index, line, last_state)
+            if step.kind != "action" or not step.valid:
+                out.failure = f"{step.call or line} -> {step.observation}"
+                break
+            trace += [f"Action: {step.call}", f"Observation: {step.observation}"]
+            out.valid += 1
+            if step.learned_call:
+                out.learned_ok += 1
+            if family.state_observations and step.sub_actions:
+                last_state = step.observation
+            if step.won:
+                out.won = True
+                break
+        out.trace = trace
+    finally:
+        episode.close()
+    if out.usable:
+        out.text = "\n".join(out.trace)
+    return out
+
+
+def usage_example(
+    family: TaskFamily,
+    learner: Any,
+    library: ActionLibrary,
+    cfg: Any,
+    journal: Journal,
+    run: str | None,
+    *,
+    sandbox: Any,
+    task: int,
+) -> str:
+    """A real trajectory on training task ``task`` that uses the learned actions, or ``""``."""
+    episode = family.make_episode(task)
+    try:
+        first = episode.reset()
+    finally:
+        episode.close()
+    messages = [
+        {
+            "role": "user",
+            "content": render(
+                "usage_example",
+                instruction=family.instruction,
+                basic_actions=family.basic_actions,
+                learned_actions=library.actions,
+                code=library.source,
+                example=family.example,
+                goal=first.goal,
+                observation=first.observation,
+            ),
+        }
+    ]
+    tries = max(1, int(getattr(cfg, "example_tries", 2)))
+    for attempt in range(tries):
+        c = learner.complete(
+            messages,
+            purpose="usage_example",
+            family=family.name,
+            run=run,
+            max_tokens=cfg.example_max_tokens,
+            temperature=0.0 if attempt == 0 else cfg.temperature,
+            seed=cfg.seed,
+            sample_index=attempt,
+        )
+        journal.exchange("usage_example", messages, c, attempt=attempt)
+        text = c.text or ""
+        lines = action_lines(text)
+        ran = execute_example(family, sandbox, library, lines, task, cfg.timeout_s)
+        journal.event(
+            "usage_example_run",
+            attempt=attempt,
+            lines=ran.lines,
+            valid=ran.valid,
+            learned_ok=ran.learned_ok,
+            won=ran.won,
+            failure=ran.failure,
+        )
+        if ran.usable:
+            return ran.text
+        problem = (
+            f"The line {ran.failure}"
+            if ran.failure
+            else "None of the lines called a learned action."
+            if ran.valid
+            else "The answer held no action line."
+        )
+        messages = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {
+                "role": "user",
+                "content": (
+                    "I ran your actions. What really happened:\n"
+                    + "\n".join(ran.trace)
+                    + f"\n{problem}\nWrite the actions again from the start, calling the "
+                    "learned actions with arguments that fit the state. Answer with "
+                    '"Action:" lines only.'
+                ),
+            },
+        ]
+    return ""
