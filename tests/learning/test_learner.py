@@ -187,3 +187,29 @@ def test_parse_proposal_refuses_shadowing_and_unknown_calls():
         also_known={"helper"},
     )
     assert ok.functions == ("g",) and ok.example_call == "g('lamp1')"
+
+
+def test_a_learned_call_failing_in_the_usage_example_is_revised_from(
+    lights, sandbox, scripted, tmp_path
+):
+    # The actor never calls the learned action, so training shows no failure; the usage
+    # example's own call of the buggy action fails, and that failure drives the revision.
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": BUGGY},
+            {"purpose": "revise", "response": FIX},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([{"purpose": "act", "response": "switch_on('lamp1')"}])
+    result = Learner(
+        lights, learner, actor, sandbox, cfg(rounds=1, revisions=1), Journal(tmp_path)
+    ).learn()
+    events = read_events(tmp_path)
+    failure = next(e for e in events if e["event"] == "failure")
+    assert failure["source"] == "usage-example" and failure["call"] == "pair('lamp0', 'lamp2')"
+    assert result.rounds_run == 1
+    revised = next(c for c in result.candidates if c.origin == "update")
+    assert "switch_on(b)" in revised.library.source
+    assert "Action: pair('lamp0', 'lamp2')" in revised.library.usage_example
+    assert result.candidates[0].library.usage_example == ""  # the buggy one had none

@@ -24,7 +24,7 @@ from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
 from learnact.learning.creation import CreationConfig, create_candidate
 from learnact.learning.journal import Journal
-from learnact.learning.revision import first_failure, revise
+from learnact.learning.revision import example_failure, first_failure, revise
 from learnact.learning.scoring import Score, default_terms, score
 from learnact.library import ActionLibrary
 
@@ -258,7 +258,7 @@ class Learner:
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )
             for rnd in range(1, cfg.rounds + 1):
-                failure = first_failure(best.episodes)
+                failure = first_failure(best.episodes) or example_failure(best.library)
                 if failure is None:
                     stopped = "no learned action failed"
                     break
@@ -270,6 +270,7 @@ class Learner:
                     call=failure.step.call,
                     error=failure.step.error,
                     task=failure.episode.task,
+                    source=failure.episode.method,  # the actor's, or "usage-example"
                 )
                 pool = [best]
                 for j in range(cfg.revisions or cfg.creation.candidates):

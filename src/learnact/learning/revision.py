@@ -81,6 +81,15 @@ def first_failure(records: Sequence[EpisodeRecord]) -> Failure | None:
     return None
 
 
+def example_failure(library: ActionLibrary) -> Failure | None:
+    """The learned call that failed while the library's usage example ran, if any: the
+    failure to revise from when the acting agent never called a learned action."""
+    if library.example_failure is None:
+        return None
+    record, step = library.example_failure
+    return Failure(record, step)
+
+
 @dataclass
 class Revision:
     kind: str  # "update", "plan" or "none"

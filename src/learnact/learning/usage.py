@@ -8,6 +8,10 @@ the sandbox, and the example is the real trajectory up to the first invalid line
 kept only when it holds at least one successful learned-action call; otherwise the
 learner gets the failure back and tries again (``example_tries`` in all), and the library
 ends up with no usage example rather than a wrong one.
+
+A learned call that fails while the example runs is a real failure of that action; it is
+kept on the library (``example_failure``) so that the learner can revise the action even
+when the acting agent never called it during training.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from learnact.agents.trajectory import EpisodeRecord, StepRecord
 from learnact.envs.base import TaskFamily
 from learnact.learning.journal import Journal
 from learnact.library import ActionLibrary
@@ -32,6 +37,8 @@ class ExecutedExample:
     won: bool = False
     failure: str | None = None  # "<line> -> <observation>" of the first invalid line
     trace: list[str] = field(default_factory=list)
+    record: EpisodeRecord | None = None  # the run as an episode (phase "learn")
+    learned_failure: StepRecord | None = None  # the failed step, when a learned call failed
 
     @property
     def usable(self) -> bool:
@@ -71,12 +78,25 @@ def execute_example(
     episode = family.make_episode(task)
     try:
         first = episode.reset()
+        out.record = EpisodeRecord(
+            family=family.name,
+            task=task,
+            task_name=family.tasks[task].name,
+            method="usage-example",
+            model="learner",
+            goal=first.goal,
+            first_observation=first.observation,
+            phase="learn",
+        )
         trace = [f"Goal: {first.goal}", f"Observation: {first.observation}"]
         last_state = first.observation
         for index, line in enumerate(lines[:MAX_LINES]):
             step = agent._step(episode, index, line, last_state)
+            out.record.steps.append(step)
             if step.kind != "action" or not step.valid:
                 out.failure = f"{step.call or line} -> {step.observation}"
+                if step.learned_call:
+                    out.learned_failure = step
                 break
             trace += [f"Action: {step.call}", f"Observation: {step.observation}"]
             out.valid += 1
@@ -106,7 +126,10 @@ def usage_example(
     sandbox: Any,
     task: int,
 ) -> str:
-    """A real trajectory on training task ``task`` that uses the learned actions, or ``""``."""
+    """A real trajectory on training task ``task`` that uses the learned actions, or ``""``.
+
+    Sets ``library.example_failure`` when a learned call failed in one of the tries.
+    """
     episode = family.make_episode(task)
     try:
         first = episode.reset()
@@ -152,6 +175,8 @@ def usage_example(
             won=ran.won,
             failure=ran.failure,
         )
+        if ran.learned_failure is not None and ran.record is not None:
+            library.example_failure = (ran.record, ran.learned_failure)
         if ran.usable:
             return ran.text
         problem = (
