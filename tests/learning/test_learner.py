@@ -213,3 +213,20 @@ def test_a_learned_call_failing_in_the_usage_example_is_revised_from(
     assert "switch_on(b)" in revised.library.source
     assert "Action: pair('lamp0', 'lamp2')" in revised.library.usage_example
     assert result.candidates[0].library.usage_example == ""  # the buggy one had none
+
+
+def test_selection_breaks_a_tie_of_paper_scores_by_progress():
+    from learnact.learning.learner import Candidate, _best
+    from learnact.learning.scoring import Score
+    from learnact.library import ActionLibrary
+
+    def cand(name, total, progress):
+        lib = ActionLibrary.from_source("", {"actions": {}})
+        c = Candidate(name, lib, None, "create")
+        c.score = Score(total, 0.0, 0.0, 0.0, 3, 0, 0, progress=progress)
+        return c
+
+    zero_a, zero_b, better = cand("a", 0.0, 0.1), cand("b", 0.0, 0.4), cand("c", 0.5, 0.0)
+    assert _best([zero_a, zero_b]).id == "b"  # same paper score: more progress wins
+    assert _best([zero_a, zero_b, better]).id == "c"  # the paper score comes first
+    assert _best([zero_a, cand("d", 0.0, 0.1)]).id == "a"  # a full tie keeps the earlier

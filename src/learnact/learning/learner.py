@@ -62,7 +62,9 @@ class Candidate:
     @property
     def fingerprint(self) -> str:
         meta = repr(sorted((a.name, a.description, tuple(a.notes)) for a in self.library.actions))
-        return hashlib.sha256((self.library.source + meta).encode()).hexdigest()
+        # The usage example is part of the agent's prompt, so it is part of the candidate.
+        text = self.library.source + meta + self.library.usage_example
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -323,8 +325,14 @@ class Learner:
 
 
 def _best(cands: Sequence[Candidate]) -> Candidate | None:
-    """Highest score; ties keep the earlier candidate (the previous best comes first)."""
+    """Highest score; then the higher mean progress rate on the training episodes (a small
+    model often wins nothing and calls no learned action, so every paper score is 0 and
+    progress is the only signal left); then the earlier candidate (the previous best comes
+    first)."""
     scored = [c for c in cands if c.score is not None]
     if not scored:
         return None
-    return max(scored, key=lambda c: (c.score.total, -scored.index(c)))  # type: ignore[union-attr]
+    return max(
+        scored,
+        key=lambda c: (round(c.score.total, 9), c.score.progress, -scored.index(c)),  # type: ignore[union-attr]
+    )

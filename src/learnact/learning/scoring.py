@@ -5,7 +5,8 @@
 * success rate: the share of episodes won.
 
 PDDL (state families) sum all three; ALFWorld (event families) the last two. The terms
-are configurable.
+are configurable. The mean progress rate is kept beside them: selection breaks ties with
+it (learning/learner.py), it is not a term of the total.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Score:
     episodes: int
     learned_calls: int
     failed_learned_calls: int
+    progress: float = 0.0  # mean progress rate of the episodes (tie-breaker, not a term)
 
     def to_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -58,4 +60,5 @@ def score(records: Sequence[EpisodeRecord], terms: Sequence[str] = TERMS) -> Sco
         episodes=len(records),
         learned_calls=len(learned),
         failed_learned_calls=len(learned) - len(ok),
+        progress=(sum(r.progress or 0.0 for r in records) / len(records) if records else 0.0),
     )
