@@ -92,6 +92,14 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert "reflect" in cells["act-reflexion"]["usage"]["by_purpose"]
     assert "program" in cells["code-as-policies"]["usage"]["by_purpose"]
     assert cells["learnact"]["learning"][0]["actions"] == ["pair(a, b)"]
+    # ... and split: learning cost (with its wall time) apart from test-time use.
+    learn, test = cells["learnact"]["learning_usage"], cells["learnact"]["test_usage"]
+    assert "create_actions" in learn["by_purpose"] and "create_actions" not in test["by_purpose"]
+    assert learn["total"]["calls"] + test["total"]["calls"] == (
+        cells["learnact"]["usage"]["total"]["calls"]
+    )
+    assert learn["wall_s"] > 0 and cells["act"]["learning_usage"] is None
+    assert test["per_episode"]["calls"] == test["total"]["calls"] / 6
     assert cells["act"]["mean_steps"] == 10 and cells["learnact"]["mean_basic_actions"] == 2
 
     # The store: every test episode once, prompts once by hash, libraries and lessons.
@@ -135,6 +143,10 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert by["learnact"]["success_rate"] == "1.0" and by["learnact"]["identical_seeds"] == "True"
     assert int(by["learnact"]["create_actions_calls"]) == 2
     assert int(by["act-reflexion"]["reflect_calls"]) > 0
+    assert int(by["learnact"]["learning_act_calls"]) > 0 and by["act"]["learning_calls"] == ""
+    # 10 steps; the scripted actor repeats its failing line, so from the second step on the
+    # repeat guard asks twice more per step: 1 + 9 * 3 calls.
+    assert float(by["act"]["test_calls_per_episode"]) == 28.0
 
     # A different setup in the same directory is refused, and the run is left as it was.
     r = compare(*args[:2], "act,react", *args[3:], env=env)

@@ -43,11 +43,11 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             " FROM episodes WHERE phase = 'test'"
         )
         usage = store.query(
-            "SELECT u.family, u.method, g.model, g.purpose, SUM(g.calls) AS calls,"
+            "SELECT u.family, u.method, u.kind, g.model, g.purpose, SUM(g.calls) AS calls,"
             " SUM(g.cached_calls) AS cached_calls, SUM(g.prompt_tokens) AS prompt_tokens,"
             " SUM(g.completion_tokens) AS completion_tokens, SUM(g.cost_usd) AS cost_usd"
             " FROM usage g JOIN units u ON g.unit = u.id"
-            " GROUP BY u.family, u.method, g.model, g.purpose"
+            " GROUP BY u.family, u.method, u.kind, g.model, g.purpose"
         )
     exp = parse_experiment(config, f"{run_dir} (stored configuration)")
     methods = exp.all_methods
@@ -55,16 +55,24 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     for e in episodes:
         eps[(e["family"], e["method"])].append(e)
     use: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    # The same, split: "learn" (learner and Reflexion-lesson units) and "test" (episodes).
+    phase_use: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in usage:
-        per = use[(row["family"], row["method"])].setdefault(
-            row["purpose"], dict.fromkeys(USAGE_FIELDS, 0)
-        )
-        for k in USAGE_FIELDS:
-            per[k] += row[k] or 0
+        phase = "test" if row["kind"] == "episode" else "learn"
+        for table, key in (
+            (use, (row["family"], row["method"])),
+            (phase_use, (row["family"], row["method"], phase)),
+        ):
+            per = table[key].setdefault(row["purpose"], dict.fromkeys(USAGE_FIELDS, 0))
+            for k in USAGE_FIELDS:
+                per[k] += row[k] or 0
+    learn_wall: dict[tuple[str, str], float] = defaultdict(float)
     unit_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for u in units:
         unit_state[(u["family"], u["method"])][u["status"]] += 1
+        if u["kind"] != "episode" and u["started"] and u["finished"]:
+            learn_wall[(u["family"], u["method"])] += u["finished"] - u["started"]
         if u["kind"] in ("learn", "lessons") and u["status"] == "done":
             learning[(u["family"], u["method"])].append(
                 {"seed": u["seed"], **(json.loads(u["result"]) if u["result"] else {})}
@@ -79,6 +87,11 @@ def build(run_dir: str | Path) -> dict[str, Any]:
                 continue
             key = (entry.name, method)
             row[method] = _cell(eps[key], use[key], unit_state[key], learning[key])
+            row[method]["test_usage"] = _phase(phase_use[(*key, "test")], len(eps[key]))
+            learn = phase_use.get((*key, "learn"))
+            row[method]["learning_usage"] = (
+                None if learn is None else {**_phase(learn, None), "wall_s": learn_wall[key]}
+            )
         cells[entry.name] = row
     total: dict[str, dict[str, Any]] = {}
     for per in use.values():
@@ -114,6 +127,18 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             "experiment": config,
         }
     )
+
+
+def _phase(usage: dict[str, dict[str, Any]], episodes: int | None) -> dict[str, Any]:
+    """Usage of one phase by purpose, its total, and (test) per episode."""
+    total = {k: sum(c[k] for c in usage.values()) for k in USAGE_FIELDS}
+    out: dict[str, Any] = {"by_purpose": dict(sorted(usage.items())), "total": total}
+    if episodes:
+        out["per_episode"] = {
+            "calls": total["calls"] / episodes,
+            "tokens": (total["prompt_tokens"] + total["completion_tokens"]) / episodes,
+        }
+    return out
 
 
 def _cell(
@@ -169,6 +194,12 @@ CSV_FIELDS = [
     "prompt_tokens",
     "completion_tokens",
     "cost_usd",
+    "test_calls_per_episode",
+    "test_tokens_per_episode",
+    "learning_calls",
+    "learning_act_calls",
+    "learning_tokens",
+    "learning_wall_s",
 ]
 
 
@@ -212,6 +243,16 @@ def to_csv(report: dict[str, Any]) -> str:
                     "cost_usd": u["cost_usd"],
                 }
             )
+            per_ep = (cell.get("test_usage") or {}).get("per_episode") or {}
+            out["test_calls_per_episode"] = per_ep.get("calls")
+            out["test_tokens_per_episode"] = per_ep.get("tokens")
+            learn = cell.get("learning_usage")
+            if learn:
+                lt = learn["total"]
+                out["learning_calls"] = lt["calls"]
+                out["learning_act_calls"] = learn["by_purpose"].get("act", {}).get("calls", 0)
+                out["learning_tokens"] = lt["prompt_tokens"] + lt["completion_tokens"]
+                out["learning_wall_s"] = learn["wall_s"]
             for purpose in purposes:
                 c = cell["usage"]["by_purpose"].get(purpose)
                 out[f"{purpose}_calls"] = c["calls"] if c else 0
