@@ -95,8 +95,9 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     # ... and split: learning cost (with its wall time) apart from test-time use.
     learn, test = cells["learnact"]["learning_usage"], cells["learnact"]["test_usage"]
     assert "create_actions" in learn["by_purpose"] and "create_actions" not in test["by_purpose"]
-    assert learn["total"]["calls"] + test["total"]["calls"] == (
-        cells["learnact"]["usage"]["total"]["calls"]
+    assert (
+        learn["total"]["calls"] + test["total"]["calls"]
+        == (cells["learnact"]["usage"]["total"]["calls"])
     )
     assert learn["wall_s"] > 0 and cells["act"]["learning_usage"] is None
     assert test["per_episode"]["calls"] == test["total"]["calls"] / 6

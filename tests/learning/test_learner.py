@@ -5,6 +5,9 @@ The family is examples/lights_env.py; task 0 wants exactly lamp1 and lamp3 on.
 
 from __future__ import annotations
 
+import pytest
+
+from learnact.agents.act import AgentConfig
 from learnact.agents.trajectory import read_jsonl
 from learnact.learning.creation import CreationConfig
 from learnact.learning.journal import Journal, read_events
@@ -224,9 +227,50 @@ def test_selection_breaks_a_tie_of_paper_scores_by_progress():
         lib = ActionLibrary.from_source("", {"actions": {}})
         c = Candidate(name, lib, None, "create")
         c.score = Score(total, 0.0, 0.0, 0.0, 3, 0, 0, progress=progress)
+        c.complete = True
         return c
 
     zero_a, zero_b, better = cand("a", 0.0, 0.1), cand("b", 0.0, 0.4), cand("c", 0.5, 0.0)
     assert _best([zero_a, zero_b]).id == "b"  # same paper score: more progress wins
     assert _best([zero_a, zero_b, better]).id == "c"  # the paper score comes first
     assert _best([zero_a, cand("d", 0.0, 0.1)]).id == "a"  # a full tie keeps the earlier
+    better.complete = False  # raced out: scored on one task only, never the best
+    assert _best([zero_a, better]).id == "a"
+
+
+@pytest.mark.parametrize("selection", ["full", "race"])
+def test_race_selection_plays_fewer_episodes_and_keeps_the_same_best(
+    selection, lights, sandbox, scripted, tmp_path
+):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "responses": [BUGGY, GOOD, BUGGY]},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([GOAL_CALL])
+    config = LearnConfig(
+        creation=CreationConfig(candidates=3, max_fix_tries=0),
+        train_tasks=[0, 1, 2],
+        train_steps=3,
+        rounds=0,
+        selection=selection,
+        agent=AgentConfig(repeat_retries=0),
+    )
+    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    assert result.best.id == "c1" and result.best.score.success == 1.0
+    events = read_events(tmp_path)
+    raced_out = [e["candidate"] for e in events if e["event"] == "raced_out"]
+    reused = [e["candidate"] for e in events if e["event"] == "score_reused"]
+    episodes = {c.id: len(c.episodes) for c in result.candidates}
+    if selection == "full":
+        # c2 is c0 again: scored once, reused; every distinct candidate plays 3 tasks.
+        assert raced_out == [] and reused == ["c2"]
+        assert episodes == {"c0": 3, "c1": 3, "c2": 3}
+        assert actor.usage.total.calls == 3 * 3 + 3 * 1  # buggy: 3 steps; good: wins at once
+    else:
+        # c0 and c1 race on task 0; c1 (won) goes on alone; c2 takes c0's heat result.
+        assert raced_out == ["c0"] and reused == []
+        assert episodes == {"c0": 1, "c1": 3, "c2": 1}
+        assert not result.candidates[0].complete and not result.candidates[2].complete
+        assert actor.usage.total.calls == 3 + 3 * 1

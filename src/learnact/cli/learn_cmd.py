@@ -26,8 +26,9 @@ from learnact.cli.options import (
     with_split,
 )
 from learnact.envs import registry
+from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
-from learnact.learning.learner import LearnConfig, estimate_calls
+from learnact.learning.learner import SELECTIONS, LearnConfig, estimate_calls
 from learnact.runner.learn import learn_library
 from learnact.runner.tasks import select_tasks
 
@@ -125,6 +126,12 @@ def register(app: typer.Typer) -> None:
             0.7, "--temperature", help="Sampling temperature of candidates."
         ),
         seed: int = typer.Option(0, "--seed"),
+        selection: str = typer.Option(
+            "full",
+            "--selection",
+            help="full: every candidate on every training task (the paper); race: new "
+            "candidates play one task, the better half plays the rest.",
+        ),
         data_dir: str = DataDir,
         split: str = DataSplit,
         no_cache: bool = NoCache,
@@ -135,6 +142,8 @@ def register(app: typer.Typer) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
         from learnact.sandbox import Sandbox
 
+        if selection not in SELECTIONS:
+            raise BadInput(f"--selection must be one of {', '.join(SELECTIONS)}, not {selection!r}")
         family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
         for warning in family.source.warnings:
@@ -146,6 +155,7 @@ def register(app: typer.Typer) -> None:
             train_steps=train_steps,
             rounds=rounds,
             budget_calls=budget_calls,
+            selection=selection,
         )
         est = estimate_calls(family, cfg)
         info(

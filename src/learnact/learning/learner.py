@@ -8,12 +8,19 @@
    that changed something, and keep the best of the previous best and the revisions.
    Unchanged candidates are not re-evaluated: their scores stand.
 
+Selection ``"full"`` (the paper's) plays every candidate on every training task.
+``"race"`` plays the new candidates of a pool on one training task first (in a revision
+round, the task where the failure happened), keeps the better half (ties broken by
+progress, then order) and plays only those on the remaining tasks; the candidates raced
+out keep their partial score and can never be chosen as best.
+
 Every exchange, candidate, score and decision goes to the `Journal`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +54,10 @@ class LearnConfig:
     budget_calls: int | None = None  # learner + actor LLM calls, cached ones included
     budget_tokens: int | None = None
     agent: AgentConfig = field(default_factory=AgentConfig)
+    selection: str = "full"  # "full" (paper) or "race" (see the module docstring)
+
+
+SELECTIONS = ("full", "race")
 
 
 @dataclass
@@ -58,6 +69,7 @@ class Candidate:
     detail: str = ""
     score: Score | None = None
     episodes: list[EpisodeRecord] = field(default_factory=list)
+    complete: bool = False  # scored on every training task (a raced-out one is not)
 
     @property
     def fingerprint(self) -> str:
@@ -84,13 +96,17 @@ def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
     actions_per_set = 3  # a typical set size, for descriptions
     creation = k * (1 + actions_per_set + 1)
     creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + 1)
+    example_tries = max(1, cfg.creation.example_tries)  # executed usage example
+    creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + example_tries)
     revision = cfg.rounds * r * (1 + 1 + 1)  # revise + one description + usage example
     episodes = (k + cfg.rounds * r) * (n_train + n_val)
+    # Each step may ask again when the repeat guard fires (agents/act.py).
+    per_step = 1 + max(0, cfg.agent.repeat_retries)
     return {
         "learner_calls": creation + revision,
         "learner_calls_max": creation_max
-        + cfg.rounds * r * (1 + cfg.creation.max_fix_tries + actions_per_set + 1),
-        "actor_calls_max": episodes * cfg.train_steps,
+        + cfg.rounds * r * (1 + cfg.creation.max_fix_tries + actions_per_set + example_tries),
+        "actor_calls_max": episodes * cfg.train_steps * per_step,
         "episodes": episodes,
     }
 
@@ -148,13 +164,87 @@ class Learner:
             self.on_event(record)
 
     # --- evaluation ---------------------------------------------------------------------
-    def evaluate(self, cand: Candidate) -> Score:
-        """Score a candidate on the training tasks (and validation tasks, if any)."""
+    def evaluate(self, cand: Candidate, played: Sequence[EpisodeRecord] = ()) -> Score:
+        """Score a candidate on the training tasks (and validation tasks, if any); the
+        episodes in ``played`` (from a race) are kept and their tasks not played again."""
         key = cand.fingerprint
         if key in self._scores:  # unchanged candidates keep their score
             cand.score, cand.episodes = self._scores[key]
+            cand.complete = True
             self._event("score_reused", candidate=cand.id, score=cand.score.to_dict())
             return cand.score
+        tasks = self.train_tasks + list(self.cfg.validation_tasks or [])
+        done = {r.task: r for r in played}
+        fresh = self._play(cand, [t for t in tasks if t not in done])
+        by_task = {**done, **{r.task: r for r in fresh}}
+        records = [by_task[t] for t in tasks]
+        selection = records
+        if self.cfg.validation_tasks:
+            val = set(self.cfg.validation_tasks)
+            selection = [r for r in records if r.task in val]
+        cand.score, cand.episodes, cand.complete = score(selection, self.terms), records, True
+        self._scores[key] = (cand.score, records)
+        self._event(
+            "score", candidate=cand.id, score=cand.score.to_dict(), won=[r.won for r in records]
+        )
+        return cand.score
+
+    def select(self, cands: Sequence[Candidate], first_task: int | None = None) -> None:
+        """Score new candidates: all on every task (``full``), or by a race (``race``)."""
+        new = [c for c in cands if not c.complete]
+        # One runner per distinct candidate; the others take its result afterwards.
+        racing: list[Candidate] = []
+        for c in new:
+            if c.fingerprint not in self._scores and all(
+                c.fingerprint != r.fingerprint for r in racing
+            ):
+                racing.append(c)
+        self._race(racing, first_task)
+        for c in new:
+            if c in racing:
+                continue
+            if c.fingerprint in self._scores:
+                self.evaluate(c)
+            else:  # a copy of a raced-out candidate
+                twin = next(r for r in racing if r.fingerprint == c.fingerprint)
+                c.score, c.episodes = twin.score, twin.episodes
+
+    def _race(self, racing: list[Candidate], first_task: int | None) -> None:
+        tasks = self.train_tasks + list(self.cfg.validation_tasks or [])
+        if self.cfg.selection != "race" or len(racing) <= 1 or len(tasks) <= 1:
+            for c in racing:
+                self.evaluate(c)
+            return
+        task = first_task if first_task in tasks else tasks[0]
+        heats = {c.id: self._play(c, [task]) for c in racing}
+        heat_scores = {c.id: score(heats[c.id], self.terms) for c in racing}
+        ranked = sorted(
+            racing,
+            key=lambda c: (
+                -round(heat_scores[c.id].total, 9),
+                -heat_scores[c.id].progress,
+                racing.index(c),
+            ),
+        )
+        keep = ranked[: max(1, math.ceil(len(racing) / 2))]
+        for c in racing:
+            if c in keep:
+                continue
+            c.score, c.episodes = heat_scores[c.id], heats[c.id]
+            self._event(
+                "raced_out",
+                candidate=c.id,
+                task=task,
+                score=c.score.to_dict(),
+                won=[r.won for r in heats[c.id]],
+            )
+        for c in keep:
+            self.evaluate(c, heats[c.id])
+
+    def _play(self, cand: Candidate, tasks: list[int]) -> list[EpisodeRecord]:
+        """Training episodes of ``cand`` on ``tasks`` (concurrently when the actor allows)."""
+        if not tasks:
+            return []
         agent_cfg = AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
         agent = ActAgent(
             self.family,
@@ -168,25 +258,14 @@ class Learner:
             phase="train",
             library_id=cand.id,
         )
-        tasks = self.train_tasks + list(self.cfg.validation_tasks or [])
         workers = min(len(tasks), int(getattr(self.actor, "concurrency", 1) or 1))
         if workers <= 1:
             records = []
             for task in tasks:
                 self._check_budget()
                 records.append(agent.run(task))
-        else:
-            records = self._run_concurrently(cand, agent_cfg, tasks, workers)
-        selection = records
-        if self.cfg.validation_tasks:
-            val = set(self.cfg.validation_tasks)
-            selection = [r for r in records if r.task in val]
-        cand.score, cand.episodes = score(selection, self.terms), records
-        self._scores[key] = (cand.score, records)
-        self._event(
-            "score", candidate=cand.id, score=cand.score.to_dict(), won=[r.won for r in records]
-        )
-        return cand.score
+            return records
+        return self._run_concurrently(cand, agent_cfg, tasks, workers)
 
     def _run_concurrently(
         self, cand: Candidate, agent_cfg: AgentConfig, tasks: list[int], workers: int
@@ -251,8 +330,7 @@ class Learner:
                     origin="create",
                     functions=[a.name for a in lib.actions],
                 )
-            for cand in candidates:
-                self.evaluate(cand)
+            self.select(candidates)
             best = _best(candidates)
             if best is None:
                 return LearnResult(None, candidates, 0, "no candidate passed validation")
@@ -303,8 +381,7 @@ class Learner:
                     cand = Candidate(f"r{rnd}.{j}", rev.library, best.id, rev.kind, rev.detail)
                     candidates.append(cand)
                     pool.append(cand)
-                for cand in pool[1:]:
-                    self.evaluate(cand)
+                self.select(pool[1:], first_task=failure.episode.task)
                 previous = best
                 best = _best(pool) or best
                 self._event(
@@ -329,7 +406,7 @@ def _best(cands: Sequence[Candidate]) -> Candidate | None:
     model often wins nothing and calls no learned action, so every paper score is 0 and
     progress is the only signal left); then the earlier candidate (the previous best comes
     first)."""
-    scored = [c for c in cands if c.score is not None]
+    scored = [c for c in cands if c.score is not None and c.complete]
     if not scored:
         return None
     return max(

@@ -99,6 +99,7 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
 # --- the up-front estimate ------------------------------------------------------------
 def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
     """LLM calls the pending units may make: an upper bound, and a typical figure."""
+    from learnact.agents.act import AgentConfig
     from learnact.learning.creation import CreationConfig
     from learnact.learning.learner import LearnConfig, estimate_calls
 
@@ -112,7 +113,9 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
         fam = p.families[u.family]
         budget = exp.max_steps or fam.step_budget
         if u.kind == "episode":
-            calls_max += budget
+            # A step may ask again when the repeat guard fires; a program is one call.
+            per_step = 1 if u.method.startswith("code-as-policies") else 1 + exp.repeat_retries
+            calls_max += budget * per_step
             calls_typical += max(1, budget // 2)
         elif u.kind == "learn":
             cfg = LearnConfig(
@@ -122,6 +125,7 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
                 train_tasks=select_tasks(fam, exp.learn.train_tasks),
                 train_steps=exp.learn.train_steps,
                 rounds=exp.learn.rounds,
+                agent=AgentConfig(repeat_retries=exp.repeat_retries),
             )
             est = estimate_calls(fam, cfg)
             cap = exp.learn.budget_calls
@@ -131,7 +135,7 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
             learner_calls += est["learner_calls"]
         else:
             n_train = len(select_tasks(fam, exp.reflexion_train_tasks))
-            calls_max += exp.reflexion_rounds * n_train * (budget + 1)
+            calls_max += exp.reflexion_rounds * n_train * (budget * (1 + exp.repeat_retries) + 1)
             calls_typical += n_train * (budget // 2 + 1)
             learner_calls += n_train
     out: dict[str, Any] = {
@@ -260,6 +264,7 @@ def agent_config(exp: Experiment, seed: int) -> AgentConfig:
         temperature=exp.temperature,
         max_tokens=exp.max_tokens,
         seed=seed,
+        repeat_retries=exp.repeat_retries,
     )
 
 
@@ -367,6 +372,7 @@ def _learn(
         rounds=s.rounds,
         budget_calls=s.budget_calls,
         agent=agent_config(exp, u.seed),
+        selection=s.selection,
     )
     seq = iter(range(10**9))
 

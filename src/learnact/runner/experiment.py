@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -44,6 +44,9 @@ class LearnSettings(_Strict):
     max_fix_tries: int = Field(4, ge=0)
     max_tokens: int = Field(1024, ge=1)
     budget_calls: int | None = Field(None, ge=1)
+    # "full": every candidate on every training task (the paper); "race": new candidates
+    # play one task first and only the better half plays the rest (learning/learner.py).
+    selection: Literal["full", "race"] = "full"
 
 
 class FamilyEntry(_Strict):
@@ -73,6 +76,7 @@ class Experiment(_Strict):
     max_steps: int | None = Field(None, ge=1)
     temperature: float = Field(0.0, ge=0.0)
     max_tokens: int = Field(128, ge=1)
+    repeat_retries: int = Field(2, ge=0)  # the acting agents' repeat guard (agents/act.py)
     reflexion_rounds: int = Field(2, ge=1)
     reflexion_train_tasks: str = "train"
     learn: LearnSettings = Field(default_factory=LearnSettings)
