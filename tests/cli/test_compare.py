@@ -209,6 +209,8 @@ tasks = "0,1"
         ('methods = ["act"]\nfamilies = ["x"]\ncolour = "red"', "colour: Extra inputs"),
         ('methods = ["act"]\nfamilies = ["nosuch/family"]', "unknown task family"),
         ('methods = ["act"]\nfamilies = []', "families"),
+        ('methods = ["act"]\nfamilies = ["x"]\n[learn]\nselection = "fast"', "selection"),
+        ('methods = ["act"]\nfamilies = ["x"]\nrepeat_retries = -1', "repeat_retries"),
     ],
 )
 def test_bad_experiment_files(tmp_path, content, message, env):

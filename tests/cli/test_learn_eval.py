@@ -101,6 +101,8 @@ def test_eval_bad_input(tmp_path):
     assert r.returncode == 2 and "out of range" in r.stderr
     r = run_cli("trace", "show", str(tmp_path / "none.jsonl"))
     assert r.returncode == 2
+    r = run_cli("learn", LIGHTS, "--out", str(tmp_path / "l"), "--selection", "fastest")
+    assert r.returncode == 2 and "--selection must be one of full, race" in r.stderr
 
 
 def test_quickstart_with_a_scripted_model(tmp_path):
