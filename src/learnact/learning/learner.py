@@ -10,8 +10,8 @@
 
 Selection ``"full"`` (the paper's) plays every candidate on every training task.
 ``"race"`` plays the new candidates of a pool on one training task first (in a revision
-round, the task where the failure happened), keeps the better half (ties broken by
-progress, then order) and plays only those on the remaining tasks; the candidates raced
+round, the task where the failure happened), keeps the better half (``race_keep``; ties
+broken by progress, then order) and plays only those on the remaining tasks; the candidates raced
 out keep their partial score and can never be chosen as best.
 
 Every exchange, candidate, score and decision goes to the `Journal`.
@@ -55,6 +55,7 @@ class LearnConfig:
     budget_tokens: int | None = None
     agent: AgentConfig = field(default_factory=AgentConfig)
     selection: str = "full"  # "full" (paper) or "race" (see the module docstring)
+    race_keep: float = 0.5  # the share of a race's candidates that play the other tasks
 
 
 SELECTIONS = ("full", "race")
@@ -226,7 +227,7 @@ class Learner:
                 racing.index(c),
             ),
         )
-        keep = ranked[: max(1, math.ceil(len(racing) / 2))]
+        keep = ranked[: max(1, math.ceil(len(racing) * self.cfg.race_keep - 1e-9))]
         for c in racing:
             if c in keep:
                 continue

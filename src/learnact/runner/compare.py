@@ -373,6 +373,8 @@ def _learn(
         budget_calls=s.budget_calls,
         agent=agent_config(exp, u.seed),
         selection=s.selection,
+        race_keep=s.race_keep,
+        early_stop=s.early_stop,
     )
     seq = iter(range(10**9))
 

@@ -47,6 +47,8 @@ class LearnSettings(_Strict):
     # "full": every candidate on every training task (the paper); "race": new candidates
     # play one task first and only the better half plays the rest (learning/learner.py).
     selection: Literal["full", "race"] = "full"
+    race_keep: float = Field(0.5, gt=0.0, le=1.0)  # share of a race that plays on
+    early_stop: bool = False  # stop after a revision round that brings no gain
 
 
 class FamilyEntry(_Strict):
