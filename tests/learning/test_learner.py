@@ -271,6 +271,8 @@ def test_race_selection_plays_fewer_episodes_and_keeps_the_same_best(
     else:
         # c0 and c1 race on task 0; c1 (won) goes on alone; c2 takes c0's heat result.
         assert raced_out == ["c0"] and reused == []
+        heat = next(e for e in events if e["event"] == "raced_out")
+        assert heat["task"] == 1  # not task 0, where the usage examples run
         assert episodes == {"c0": 1, "c1": 3, "c2": 1}
         assert not result.candidates[0].complete and not result.candidates[2].complete
         assert actor.usage.total.calls == 3 + 3 * 1

@@ -48,6 +48,8 @@ def describe_event(e: dict) -> str | None:
             f"scored {e['candidate']}: {s['total']:.2f} (success {s['success']:.2f}, "
             f"learned share {s['learned_share']:.2f}, correct learned calls {s['correction']:.2f})"
         )
+    if kind == "raced_out":
+        return f"raced out {e['candidate']} after task {e['task']}: {e['score']['total']:.2f}"
     if kind == "failure":
         return f"round {e['round']}: revising after {e['call']} failed: {e['error']}"
     if kind == "revision":
@@ -94,7 +96,7 @@ class LearnProgress:
         kind = e["event"]
         if kind in ("candidate", "candidate_dropped"):
             self.progress.advance(self.created)
-        elif kind in ("score", "score_reused"):
+        elif kind in ("score", "score_reused", "raced_out"):
             self.progress.advance(self.episodes, self.per_candidate)
         elif kind == "revision" and e.get("kind") != "none":
             task = self.progress.tasks[self.episodes]

@@ -198,6 +198,11 @@ def create_candidate(
         proposal: ProposedCode | None = None
         try:
             proposal = parse_proposal(text, basic)
+            if not any(not n.startswith("_") for n in proposal.functions):
+                raise CodeProblem(
+                    "every function's name starts with '_', so the agent could call none; "
+                    "give the actions public names"
+                )
             error = validate_code(
                 family,
                 sandbox,

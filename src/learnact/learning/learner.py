@@ -9,8 +9,8 @@
    Unchanged candidates are not re-evaluated: their scores stand.
 
 Selection ``"full"`` (the paper's) plays every candidate on every training task.
-``"race"`` plays the new candidates of a pool on one training task first (in a revision
-round, the task where the failure happened), keeps the better half (``race_keep``; ties
+``"race"`` plays the new candidates of a pool on one training task first (see
+``_heat_task``), keeps the better half (``race_keep``; ties
 broken by progress, then order) and plays only those on the remaining tasks; the candidates raced
 out keep their partial score and can never be chosen as best.
 
@@ -96,7 +96,6 @@ def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
     n_val = len(cfg.validation_tasks or [])
     actions_per_set = 3  # a typical set size, for descriptions
     creation = k * (1 + actions_per_set + 1)
-    creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + 1)
     example_tries = max(1, cfg.creation.example_tries)  # executed usage example
     creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + example_tries)
     revision = cfg.rounds * r * (1 + 1 + 1)  # revise + one description + usage example
@@ -216,8 +215,18 @@ class Learner:
             for c in racing:
                 self.evaluate(c)
             return
-        task = first_task if first_task in tasks else tasks[0]
-        heats = {c.id: self._play(c, [task]) for c in racing}
+        task = self._heat_task(first_task)
+        workers = min(len(racing), int(getattr(self.actor, "concurrency", 1) or 1))
+        if workers > 1:  # heats in parallel, each with its own sandbox
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                played = list(
+                    pool.map(
+                        lambda c: self._run_concurrently(c, self._agent_cfg(), [task], 1), racing
+                    )
+                )
+            heats = {c.id: p for c, p in zip(racing, played, strict=True)}
+        else:
+            heats = {c.id: self._play(c, [task]) for c in racing}
         heat_scores = {c.id: score(heats[c.id], self.terms) for c in racing}
         ranked = sorted(
             racing,
@@ -242,11 +251,25 @@ class Learner:
         for c in keep:
             self.evaluate(c, heats[c.id])
 
+    def _heat_task(self, first_task: int | None) -> int:
+        """Where a race is decided: the first validation task when there are some (they
+        decide selection); else the revision's failure task; else a training task other
+        than the one the usage examples run on (``train_tasks[0]``), whose real run every
+        candidate shows the agent."""
+        if self.cfg.validation_tasks:
+            return list(self.cfg.validation_tasks)[0]
+        if first_task in self.train_tasks and first_task != self.train_tasks[0]:
+            return first_task
+        return self.train_tasks[1] if len(self.train_tasks) > 1 else self.train_tasks[0]
+
+    def _agent_cfg(self) -> AgentConfig:
+        return AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
+
     def _play(self, cand: Candidate, tasks: list[int]) -> list[EpisodeRecord]:
         """Training episodes of ``cand`` on ``tasks`` (concurrently when the actor allows)."""
         if not tasks:
             return []
-        agent_cfg = AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
+        agent_cfg = self._agent_cfg()
         agent = ActAgent(
             self.family,
             self.actor,
@@ -339,7 +362,13 @@ class Learner:
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )
             for rnd in range(1, cfg.rounds + 1):
-                failure = first_failure(best.episodes) or example_failure(best.library)
+                failure = first_failure(best.episodes)
+                if failure is None and not any(
+                    s.learned_call for r in best.episodes for s in r.steps
+                ):
+                    # The agent never called a learned action: revise from the usage
+                    # example's failed call, if there was one.
+                    failure = example_failure(best.library)
                 if failure is None:
                     stopped = "no learned action failed"
                     break

@@ -128,7 +128,8 @@ def usage_example(
 ) -> str:
     """A real trajectory on training task ``task`` that uses the learned actions, or ``""``.
 
-    Sets ``library.example_failure`` when a learned call failed in one of the tries.
+    When no try gave a usable example, ``library.example_failure`` is the latest try's
+    failed learned call (if any), for the learner to revise from.
     """
     episode = family.make_episode(task)
     try:
@@ -151,6 +152,7 @@ def usage_example(
         }
     ]
     tries = max(1, int(getattr(cfg, "example_tries", 2)))
+    library.example_failure = None
     for attempt in range(tries):
         c = learner.complete(
             messages,
@@ -175,10 +177,11 @@ def usage_example(
             won=ran.won,
             failure=ran.failure,
         )
-        if ran.learned_failure is not None and ran.record is not None:
-            library.example_failure = (ran.record, ran.learned_failure)
         if ran.usable:
+            library.example_failure = None
             return ran.text
+        if ran.learned_failure is not None and ran.record is not None:
+            library.example_failure = (ran.record, ran.learned_failure)  # the latest
         problem = (
             f"The line {ran.failure}"
             if ran.failure

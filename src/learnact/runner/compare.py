@@ -131,7 +131,7 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
             cap = exp.learn.budget_calls
             learn_max = est["learner_calls_max"] + est["actor_calls_max"]
             calls_max += min(learn_max, cap) if cap else learn_max
-            calls_typical += est["learner_calls"] + est["actor_calls_max"] // 2
+            calls_typical += est["learner_calls"] + est["episodes"] * exp.learn.train_steps // 2
             learner_calls += est["learner_calls"]
         else:
             n_train = len(select_tasks(fam, exp.reflexion_train_tasks))

@@ -41,15 +41,19 @@ def git_commit() -> str | None:
 
 @lru_cache(maxsize=1)
 def source_hash() -> str:
-    """sha256 over the package's own code and templates (paths and bytes, in order)."""
+    """sha256 over every file of the package (paths and bytes, in order): code, prompt
+    templates, packaged domains and data. Byte-code caches and the report's HTML templates
+    (which cannot change results) are left out."""
     root = Path(__file__).resolve().parents[1]
+    report_only = root / "runner" / "templates"
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in {".py", ".j2", ".json", ".html", ".css", ".js"} and path.is_file():
-            if "__pycache__" in path.parts:
-                continue
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(path.read_bytes() + b"\0")
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        if report_only in path.parents:
+            continue
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -66,6 +66,7 @@ def learn_library(
                 "detail": c.detail,
                 "actions": [a.name for a in c.library.actions],
                 "score": c.score.to_dict() if c.score else None,
+                "complete": c.complete,  # False: raced out after one task
             }
             for c in result.candidates
         ],

@@ -71,7 +71,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for u in units:
         unit_state[(u["family"], u["method"])][u["status"]] += 1
-        if u["kind"] != "episode" and u["started"] and u["finished"]:
+        if u["kind"] != "episode" and u["status"] == "done" and u["started"] and u["finished"]:
             learn_wall[(u["family"], u["method"])] += u["finished"] - u["started"]
         if u["kind"] in ("learn", "lessons") and u["status"] == "done":
             learning[(u["family"], u["method"])].append(
