@@ -1,0 +1,78 @@
+"""What the test trajectories of a `learnact compare` run show, per family and method.
+
+    python bench/trajectory_stats.py runs/success [--json]
+
+Per cell: episodes, steps, the share of steps that were invalid (an invalid action, a
+Python error or an unparsable answer), the share that repeated the call which had just
+failed, the share of steps that called a learned action (and of those, the share that
+succeeded), the steps the repeat guard answered again, and the longest run of the same
+failing call. Reads the run store only; changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+
+def cell_stats(records: list[dict]) -> dict:
+    steps = invalid = repeats = learned = learned_ok = resampled = 0
+    longest = 0
+    for rec in records:
+        prev_call, prev_valid, run = None, True, 0
+        for s in rec["steps"]:
+            steps += 1
+            call = s.get("call")
+            if not s.get("valid"):
+                invalid += 1
+            if call is not None and call == prev_call and not prev_valid:
+                repeats += 1
+                run += 1
+            else:
+                run = 0
+            longest = max(longest, run + (0 if s.get("valid") else 1))
+            if s.get("learned_call"):
+                learned += 1
+                learned_ok += bool(s.get("valid"))
+            resampled += bool(s.get("resampled"))
+            prev_call, prev_valid = call, bool(s.get("valid"))
+    share = (lambda n: round(n / steps, 3)) if steps else (lambda n: None)
+    return {
+        "episodes": len(records),
+        "steps": steps,
+        "invalid_share": share(invalid),
+        "repeated_failure_share": share(repeats),
+        "learned_call_share": share(learned),
+        "learned_call_success": round(learned_ok / learned, 3) if learned else None,
+        "resampled_steps": resampled,
+        "longest_failing_run": longest,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("run_dir", type=Path)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    db = sqlite3.connect(f"file:{args.run_dir / 'run.sqlite3'}?mode=ro", uri=True)
+    cells: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for family, method, record in db.execute(
+        "SELECT family, method, record FROM episodes WHERE phase = 'test' ORDER BY rowid"
+    ):
+        cells[(family, method)].append(json.loads(record))
+    out = {f"{f} {m}": cell_stats(recs) for (f, m), recs in cells.items()}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    cols = list(next(iter(out.values())).keys()) if out else []
+    print("| cell | " + " | ".join(cols) + " |")
+    print("|---" * (len(cols) + 1) + "|")
+    for name, row in out.items():
+        print(f"| {name} | " + " | ".join("-" if v is None else str(v) for v in row.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()
