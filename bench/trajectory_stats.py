@@ -71,7 +71,9 @@ def main() -> None:
     print("| cell | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
     for name, row in out.items():
-        print(f"| {name} | " + " | ".join("-" if v is None else str(v) for v in row.values()) + " |")
+        print(
+            f"| {name} | " + " | ".join("-" if v is None else str(v) for v in row.values()) + " |"
+        )
 
 
 if __name__ == "__main__":
