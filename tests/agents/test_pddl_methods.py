@@ -127,3 +127,16 @@ def test_a_usage_example_replaces_the_basic_action_example(gripper, sandbox, scr
     shown = ActAgent(gripper, scripted([]), sandbox, library=lib).system_prompt()
     assert "Example (a real run that uses the learned actions):\n" + lib.usage_example in shown
     assert gripper.example.strip() not in shown
+
+
+def test_repeat_guard_sees_a_failure_behind_a_check(gripper, sandbox, scripted):
+    # bad, check, bad again: nothing changed since it failed, so the guard asks again.
+    bad = "move('rooma', 'roomb')"
+    model = scripted([{"purpose": "act", "responses": [bad, "check_valid_actions()", bad, *WIN]}])
+    setup = MethodSetup()
+    setup.config.max_steps = 5
+    setup.config.repeat_retries = 1
+    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    assert [s.kind for s in rec.steps[:2]] == ["action", "check"]
+    assert rec.steps[2].resampled == 1 and rec.steps[2].call == WIN[0]
+    assert rec.won

@@ -39,9 +39,10 @@ class AgentConfig:
     timeout_s: float = 10.0
     allow_check: bool = True
     # Repeat guard: a greedy small model that just failed tends to write the same failing
-    # line again for the rest of the episode. When its answer repeats the previous step's
-    # invalid call, ask again at ``repeat_temperature`` (distinct sample indices, so the
-    # response cache keeps the answers apart), up to ``repeat_retries`` times.
+    # line again for the rest of the episode (or alternate it with check_valid_actions()).
+    # When its answer is a call that already failed since the last valid action (so in
+    # the same state), ask again at ``repeat_temperature`` (distinct sample indices, so
+    # the response cache keeps the answers apart), up to ``repeat_retries`` times.
     repeat_retries: int = 2
     repeat_temperature: float = 0.8
 
@@ -183,9 +184,8 @@ class ActAgent:
             reply = first_line_reply(raw)
             tokens = _tokens(completion)
             resampled = 0
-            previous = record.steps[-1] if record.steps else None
             for k in range(1, cfg.repeat_retries + 1):
-                if not self._repeats_failure(reply, previous):
+                if not self._repeats_failure(reply, record.steps):
                     break
                 completion = self.model.complete(
                     messages,
@@ -225,13 +225,21 @@ class ActAgent:
         if record.progress is None:
             record.progress = episode.progress
 
-    def _repeats_failure(self, reply: str, previous: StepRecord | None) -> bool:
-        """Whether ``reply`` is the call that failed at the previous step, again."""
-        if previous is None or previous.valid or previous.kind != "action" or not previous.call:
-            return False
+    def _repeats_failure(self, reply: str, steps: list[StepRecord]) -> bool:
+        """Whether ``reply`` is a call that already failed since the last valid action
+        (thoughts, checks and unparsable answers change nothing in between)."""
         known = self.basic_names | self.learned_names | {CHECK_VALID}
         call = parse_action(reply, known) or parse_action(reply)
-        return call is not None and call.code == previous.call
+        if call is None:
+            return False
+        for step in reversed(steps):
+            if step.kind != "action":
+                continue
+            if step.valid:
+                return False
+            if step.call == call.code:
+                return True
+        return False
 
     def _step(self, episode: Any, index: int, reply: str, last_state: str) -> StepRecord:
         if self.react:
