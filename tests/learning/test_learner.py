@@ -172,7 +172,7 @@ def test_budget_cap_stops_cleanly(lights, sandbox, scripted, tmp_path):
     assert calls <= 6 + 2  # stops at the first check past the cap, never runs on
 
 
-def test_parse_proposal_refuses_shadowing_and_unknown_calls():
+def test_parse_proposal_drops_shadowing_and_refuses_unknown_calls():
     import pytest
 
     from learnact.learning.code import CodeProblem, parse_proposal
@@ -180,6 +180,15 @@ def test_parse_proposal_refuses_shadowing_and_unknown_calls():
     basic = {"switch_on", "switch_off"}
     with pytest.raises(CodeProblem, match="is a basic action"):
         parse_proposal("```python\ndef switch_on(x):\n    return switch_off(x)\n```", basic)
+    # A re-implemented basic action beside a new action is left out; the new one stays and
+    # its calls reach the real basic action.
+    mixed = parse_proposal(
+        "```python\ndef switch_on(x):\n    return 'You switch on ' + x\n\n"
+        "def pair(a, b):\n    switch_on(a)\n    return switch_on(b)\n```",
+        basic,
+    )
+    assert mixed.functions == ("pair",) and mixed.dropped == ("switch_on",)
+    assert "def switch_on" not in mixed.code and "def pair" in mixed.code
     with pytest.raises(CodeProblem, match="do not exist: teleport"):
         parse_proposal("```python\ndef f(x):\n    teleport(x)\n```", basic)
     with pytest.raises(CodeProblem, match="no ```python code block"):

@@ -21,6 +21,7 @@ class ProposedCode:
     code: str
     functions: tuple[str, ...]
     example_call: str | None
+    dropped: tuple[str, ...] = ()  # re-definitions of basic actions, left out
 
 
 def extract_code(text: str) -> str:
@@ -39,7 +40,9 @@ def parse_proposal(
     """The functions and the example call in a creation/fix answer; raises `CodeProblem`.
 
     Calls may name basic actions, the answer's own functions and ``also_known`` (e.g. the
-    library an Update extends); no function may take a basic action's name.
+    library an Update extends). A function that takes a basic action's name (small models
+    often re-implement the basic actions before composing them) is left out, so that calls
+    of that name reach the real basic action; an answer with nothing else is refused.
     """
     code = extract_code(text)
     if not code:
@@ -48,15 +51,21 @@ def parse_proposal(
         tree = ast.parse(code)
     except SyntaxError as e:
         raise CodeProblem(f"SyntaxError: {e.msg} (line {e.lineno})") from e
-    functions = tuple(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
-    if require_functions and not functions:
+    defined = tuple(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
+    if require_functions and not defined:
         raise CodeProblem("the code block defines no function")
-    shadowing = sorted(set(functions) & basic_actions)
-    if shadowing:
+    dropped = tuple(sorted(set(defined) & basic_actions))
+    functions = tuple(n for n in defined if n not in basic_actions)
+    if dropped and not functions:
         raise CodeProblem(
-            f"{', '.join(shadowing)} is a basic action: give new actions new names and call "
+            f"{', '.join(dropped)} is a basic action: give new actions new names and call "
             "the basic actions as they are"
         )
+    if dropped:
+        tree.body = [
+            n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in dropped)
+        ]
+        code = ast.unparse(tree)
     # Top-level statements other than defs, imports and docstrings would run on every
     # step; keep only the definitions.
     kept = [
@@ -85,7 +94,7 @@ def parse_proposal(
         if _is_call(candidate):
             example = candidate
             break
-    return ProposedCode(code=code, functions=functions, example_call=example)
+    return ProposedCode(code=code, functions=functions, example_call=example, dropped=dropped)
 
 
 def _is_call(line: str) -> bool:

@@ -229,6 +229,7 @@ def create_candidate(
                 "created",
                 candidate=index,
                 functions=list(proposal.functions),
+                dropped=list(proposal.dropped),  # re-defined basic actions, left out
                 code_sha256=hashlib.sha256(proposal.code.encode()).hexdigest(),
                 tries=attempt + 1,
             )
