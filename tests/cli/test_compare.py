@@ -282,6 +282,7 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(tmp_path, env):
             "--jobs",
             "4",
             "--no-cache",
+            "--yes",
             "--out",
             str(run),
         ]
