@@ -74,7 +74,8 @@ def test_creation_retries_after_a_crash_and_keeps_the_fix(lights, sandbox, scrip
     )
     events = read_events(tmp_path)
     errors = [e["error"] for e in events if e["event"] == "validation"]
-    assert errors[0].startswith("NameError") and errors[1] is None
+    # The crash is caught before running: a name the function never defines.
+    assert "never defined: pair uses undefined_lamp" in errors[0] and errors[1] is None
     assert [e["purpose"] for e in events if e["event"] == "llm"][:2] == [
         "create_actions",
         "fix_actions",
@@ -189,6 +190,12 @@ def test_parse_proposal_drops_shadowing_and_refuses_unknown_calls():
     )
     assert mixed.functions == ("pair",) and mixed.dropped == ("switch_on",)
     assert "def switch_on" not in mixed.code and "def pair" in mixed.code
+    # A name the function never receives is a NameError waiting to happen: refused.
+    with pytest.raises(CodeProblem, match="never defined: pair uses lamp_b"):
+        parse_proposal(
+            "```python\ndef pair(lamp_a):\n    switch_on(lamp_a)\n    return switch_on(lamp_b)\n```",
+            basic,
+        )
     with pytest.raises(CodeProblem, match="do not exist: teleport"):
         parse_proposal("```python\ndef f(x):\n    teleport(x)\n```", basic)
     with pytest.raises(CodeProblem, match="no ```python code block"):

@@ -6,7 +6,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from learnact.library.format import unknown_calls
+from learnact.library.format import _BUILTIN_NAMES, unknown_calls
 
 _BLOCK = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
 _EXAMPLE = re.compile(r"^\s*(?:#\s*)?example\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -87,6 +87,12 @@ def parse_proposal(
             f"the code calls functions that do not exist: {', '.join(sorted(undefined))}; "
             f"use only the basic actions ({', '.join(sorted(basic_actions))}) and your own functions"
         )
+    loose = undefined_names(code, set(basic_actions) | set(also_known))
+    if loose:
+        where = "; ".join(f"{f} uses {', '.join(sorted(n))}" for f, n in sorted(loose.items()))
+        raise CodeProblem(
+            f"names that are never defined: {where}; pass them as parameters or define them"
+        )
     example = None
     outside = _BLOCK.sub("", text)
     for m in _EXAMPLE.finditer(outside):
@@ -95,6 +101,47 @@ def parse_proposal(
             example = candidate
             break
     return ProposedCode(code=code, functions=functions, example_call=example, dropped=dropped)
+
+
+def undefined_names(code: str, known: set[str]) -> dict[str, set[str]]:
+    """Per top-level function, the names it reads that nothing defines: not its parameters
+    or anything it assigns, not the module's functions or imports, not builtins or
+    ``known`` (basic actions, an extended library). Such a name is a ``NameError`` waiting
+    for the first call that reaches it (the 1.5B learner often uses a ``gripper`` it never
+    receives)."""
+    tree = ast.parse(code)
+    module = set(known) | _BUILTIN_NAMES | {"ActionFailed"}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            module.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            module.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    module.add(sub.id)
+    out: dict[str, set[str]] = {}
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        bound, read = set(module), set()
+        for node in ast.walk(fn):
+            if isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.Name):
+                (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.alias):
+                bound.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+            elif isinstance(node, ast.Global | ast.Nonlocal):
+                bound.update(node.names)
+        missing = read - bound
+        if missing:
+            out[fn.name] = missing
+    return out
 
 
 def _is_call(line: str) -> bool:
