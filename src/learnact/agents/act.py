@@ -169,31 +169,16 @@ class ActAgent:
             messages = self.messages(system, first.goal, history)
             prompt_ref = self.writer.add_prompt(messages) if self.writer else None
             started = time.perf_counter()
-            completion = self.model.complete(
-                messages,
-                purpose="act",
-                family=self.family.name,
-                run=self.run_name,
-                max_tokens=cfg.max_tokens,
-                temperature=cfg.temperature,
-                stop=STOP,
-                seed=cfg.seed,
-                stop_at="first_line",
-            )
-            raw = completion.text or ""
-            reply = first_line_reply(raw)
-            tokens = _tokens(completion)
-            resampled = 0
-            for k in range(1, cfg.repeat_retries + 1):
-                if not self._repeats_failure(reply, record.steps):
-                    break
+            tokens = (0, 0)
+            # Sample 0 is the greedy answer; samples 1.. are the repeat guard's new tries.
+            for k in range(cfg.repeat_retries + 1):
                 completion = self.model.complete(
                     messages,
                     purpose="act",
                     family=self.family.name,
                     run=self.run_name,
                     max_tokens=cfg.max_tokens,
-                    temperature=cfg.repeat_temperature,
+                    temperature=cfg.temperature if k == 0 else cfg.repeat_temperature,
                     stop=STOP,
                     seed=cfg.seed,
                     stop_at="first_line",
@@ -203,6 +188,8 @@ class ActAgent:
                 reply = first_line_reply(raw)
                 tokens = tuple(a + b for a, b in zip(tokens, _tokens(completion), strict=True))
                 resampled = k
+                if not self._repeats_failure(reply, record.steps):
+                    break
             latency = time.perf_counter() - started
             step = self._step(episode, index, reply, last_state)
             step.prompt, step.completion = prompt_ref, raw

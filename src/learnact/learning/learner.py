@@ -265,15 +265,12 @@ class Learner:
     def _agent_cfg(self) -> AgentConfig:
         return AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
 
-    def _play(self, cand: Candidate, tasks: list[int]) -> list[EpisodeRecord]:
-        """Training episodes of ``cand`` on ``tasks`` (concurrently when the actor allows)."""
-        if not tasks:
-            return []
-        agent_cfg = self._agent_cfg()
-        agent = ActAgent(
+    def _training_agent(self, cand: Candidate, agent_cfg: AgentConfig, sandbox: Any) -> ActAgent:
+        """The acting agent that plays ``cand`` on training tasks in ``sandbox``."""
+        return ActAgent(
             self.family,
             self.actor,
-            self.sandbox,
+            sandbox,
             library=cand.library,
             config=agent_cfg,
             method="learnact",
@@ -282,6 +279,13 @@ class Learner:
             phase="train",
             library_id=cand.id,
         )
+
+    def _play(self, cand: Candidate, tasks: list[int]) -> list[EpisodeRecord]:
+        """Training episodes of ``cand`` on ``tasks`` (concurrently when the actor allows)."""
+        if not tasks:
+            return []
+        agent_cfg = self._agent_cfg()
+        agent = self._training_agent(cand, agent_cfg, self.sandbox)
         workers = min(len(tasks), int(getattr(self.actor, "concurrency", 1) or 1))
         if workers <= 1:
             records = []
@@ -300,19 +304,7 @@ class Learner:
         def one(task: int) -> EpisodeRecord:
             self._check_budget()
             with Sandbox() as sandbox:
-                agent = ActAgent(
-                    self.family,
-                    self.actor,
-                    sandbox,
-                    library=cand.library,
-                    config=agent_cfg,
-                    method="learnact",
-                    run=self.run_name,
-                    writer=self.journal.trajectories,
-                    phase="train",
-                    library_id=cand.id,
-                )
-                return agent.run(task)
+                return self._training_agent(cand, agent_cfg, sandbox).run(task)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(one, tasks))  # task order kept

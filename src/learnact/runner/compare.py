@@ -285,23 +285,24 @@ def execute(
     cfg = agent_config(exp, u.seed)
     react = u.method.startswith("react")
     sandbox = ctx.sandbox()
+
+    def make(plan: str | None, writer: Any = None) -> ActAgent:
+        """An Act/ReAct agent with Reflexion's lessons as its plan."""
+        return ActAgent(
+            fam,
+            actor,
+            sandbox,
+            react=react,
+            plan=plan,
+            method=u.method,
+            config=cfg,
+            writer=buf,
+            run=label,
+        )
+
     if u.kind == "lessons":
         learner = ctx.model(exp.learner_spec)
         train = ordered(select_tasks(fam, exp.reflexion_train_tasks), u.seed)
-
-        def make(plan: str | None, writer: Any = None) -> ActAgent:
-            return ActAgent(
-                fam,
-                actor,
-                sandbox,
-                react=react,
-                plan=plan,
-                method=u.method,
-                config=cfg,
-                writer=buf,
-                run=label,
-            )
-
         lessons = learn_lessons(fam, make, learner, train, rounds=exp.reflexion_rounds, run=label)
         for r in buf.episodes:
             r.phase = "train"
@@ -313,18 +314,7 @@ def execute(
             "result": {"lessons": len(lessons.lessons)},
         }
     if u.method in REFLEXION:
-        plan_text = Lessons(lessons=list(job.get("lessons") or [])).plan
-        agent = ActAgent(
-            fam,
-            actor,
-            sandbox,
-            react=react,
-            plan=plan_text,
-            method=u.method,
-            config=cfg,
-            writer=buf,
-            run=label,
-        )
+        agent = make(Lessons(lessons=list(job.get("lessons") or [])).plan)
     else:
         library = library_from_files(job["library"]) if u.method == "learnact" else None
         setup = MethodSetup(library=library, config=cfg, writer=buf, run=label)
