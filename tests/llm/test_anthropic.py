@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from learnact.llm import LLMAuthError, RetryPolicy, make_model
+from tests.helpers import require_module
 from tests.llm.servers import FakeServer, Reply
 
-if os.environ.get("CI") == "true":
-    import anthropic  # noqa: F401 - installed on CI: missing is a failure, not a skip
-else:
-    pytest.importorskip("anthropic")
+require_module("anthropic")
 
 
 def message(text, stop_reason="end_turn", input_tokens=12, output_tokens=5):

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import missing, run_cli
 from tests.learning.test_learner import BUGGY, FIX, GOAL_CALL, SUPPORT
 
 LIGHTS = "lights_env:LightsFamily[tasks=6]"
@@ -32,11 +32,7 @@ def _chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe:
         return exe
-    import os
-
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("chromium is not installed (scripts/test.sh installs it with apt-get)")
-    pytest.skip("chromium is not installed")
+    missing("chromium is not installed (scripts/test.sh installs it with apt-get)")
 
 
 def _browser(exe: str, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:

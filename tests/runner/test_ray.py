@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-
-import pytest
 
 from tests.cli.test_compare import LIGHTS, RULES, q
-from tests.helpers import run_cli
+from tests.helpers import require_module, run_cli
 
-try:
-    import ray  # noqa: F401
-except ImportError:  # CI installs the extra: a missing Ray there is a failure, not a skip
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip("ray is not installed (pip install 'learnact[ray]')", allow_module_level=True)
+require_module("ray")  # the [ray] extra
 
 
 def test_ray_executor_gives_the_local_results(tmp_path):

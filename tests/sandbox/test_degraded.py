@@ -5,17 +5,13 @@ workers), which is what a kernel or container without namespaces looks like."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 
-import pytest
+from tests.helpers import require_module
 
-if os.environ.get("CI") == "true":
-    import pyseccomp  # noqa: F401 - installed on CI: missing is a failure, not a skip
-else:
-    pytest.importorskip("pyseccomp")
+require_module("pyseccomp")
 
 SCRIPT = textwrap.dedent(
     """

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
-
-import pytest
 
 from learnact.envs.base import BasicAction
 from learnact.sandbox import ExecResult, Sandbox, mechanisms
@@ -67,9 +64,7 @@ def require(*names: str) -> None:
     missing = [n for n in names if not active().get(n)]
     if missing:
         msg = f"sandbox mechanism(s) inactive here: {', '.join(missing)} ({active().get('notes', '')})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
+        missing(msg)
 
 
 # Learned code can always climb out of the restricted namespace; the red-team snippets

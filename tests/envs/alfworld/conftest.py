@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from learnact.envs.alfworld import alfworld_family
 from learnact.envs.alfworld.engine import extra_missing
+from tests.helpers import missing
 
 SPLIT = Path("json_2.1.1") / "valid_unseen"
-
-
-def _missing(message: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
 def engine_installed() -> None:
     problem = extra_missing()
     if problem:
-        _missing(problem)
+        missing(problem)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +26,7 @@ def old_dir(shared_data: Path) -> Path:
     """The json_2.1.1 games (the paper's format)."""
     path = shared_data / "alfworld"
     if not (path / SPLIT).is_dir():
-        _missing(f"ALFWorld data not found at {path}")
+        missing(f"ALFWorld data not found at {path}")
     return path
 
 
@@ -41,7 +35,7 @@ def new_dir(shared_data: Path) -> Path:
     """The same games in the newer format (with a walkthrough in each game file)."""
     path = shared_data / "alfworld-newformat"
     if not (path / SPLIT).is_dir():
-        _missing(f"ALFWorld new-format data not found at {path}")
+        missing(f"ALFWorld new-format data not found at {path}")
     return path
 
 
