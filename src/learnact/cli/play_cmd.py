@@ -11,7 +11,6 @@ from learnact.cli.console import err, info, out, warn
 from learnact.cli.options import DataDir, DataSplit, with_split
 from learnact.envs import registry
 from learnact.envs.base import TaskFamily
-from learnact.errors import BadInput
 
 CHECK_VALID = "check valid actions"
 
@@ -50,10 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Play an episode: one command per line on standard input; end of input ends it."""
         family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
-        if not 0 <= task < len(family.tasks):
-            raise BadInput(
-                f"task index {task} out of range: {family.name} has tasks 0..{len(family.tasks) - 1}"
-            )
+        family.check_task(task)
         spec = family.tasks[task]
         info(
             f"{family.name} task {task} ({spec.name}); data: {family.source.path or family.source.description}"

@@ -207,6 +207,15 @@ class TaskFamily(ABC):
     def make_episode(self, index: int) -> Episode:
         """A fresh episode of task ``index`` (raises `IndexError`-like `BadInput` if out of range)."""
 
+    def check_task(self, index: int, count: int | None = None) -> None:
+        """Raise `BadInput` (exit 2) unless ``index`` names one of the ``count`` tasks
+        (default: ``len(self.tasks)``)."""
+        from learnact.errors import BadInput
+
+        n = len(self.tasks) if count is None else count
+        if not 0 <= index < n:
+            raise BadInput(f"task index {index} out of range: {self.name} has tasks 0..{n - 1}")
+
     def action(self, name: str) -> BasicAction | None:
         for a in self.basic_actions:
             if a.name == name:

@@ -76,10 +76,7 @@ class AlfworldFamily(TaskFamily):
         return self._source
 
     def make_episode(self, index: int) -> AlfworldEpisode:
-        if not 0 <= index < len(self._games):
-            raise BadInput(
-                f"task index {index} out of range: {self.name} has tasks 0..{len(self._games) - 1}"
-            )
+        self.check_task(index, len(self._games))
         game = self._games[index]
         return AlfworldEpisode(game.path, game.format)
 

@@ -104,10 +104,7 @@ class PddlFamily(TaskFamily):
         return self._source
 
     def task(self, index: int) -> PddlTask:
-        if not 0 <= index < len(self._sources):
-            raise BadInput(
-                f"task index {index} out of range: {self.name} has tasks 0..{len(self._sources) - 1}"
-            )
+        self.check_task(index, len(self._sources))
         with self._lock:
             if index not in self._tasks:
                 src = self._sources[index]
