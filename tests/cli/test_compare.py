@@ -210,6 +210,7 @@ tasks = "0,1"
         ('methods = ["act"]\nfamilies = ["nosuch/family"]', "unknown task family"),
         ('methods = ["act"]\nfamilies = []', "families"),
         ('methods = ["act"]\nfamilies = ["x"]\n[learn]\nselection = "fast"', "selection"),
+        ('methods = ["act"]\nfamilies = ["x"]\n[learn]\nrace_bar = "maybe"', "race_bar"),
         ('methods = ["act"]\nfamilies = ["x"]\nrepeat_retries = -1', "repeat_retries"),
     ],
 )

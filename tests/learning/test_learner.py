@@ -292,3 +292,43 @@ def test_race_selection_plays_fewer_episodes_and_keeps_the_same_best(
         assert episodes == {"c0": 1, "c1": 3, "c2": 1}
         assert not result.candidates[0].complete and not result.candidates[2].complete
         assert actor.usage.total.calls == 3 + 3 * 1
+
+
+@pytest.mark.parametrize("race_bar", [True, False])
+def test_race_bar_stops_a_revision_that_loses_to_the_previous_best_on_the_heat(
+    race_bar, lights, sandbox, scripted, tmp_path
+):
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": GOOD},
+            {"purpose": "revise", "responses": [WORSE, PLAN]},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([FIRST_STEP_BAD, GOAL_CALL])
+    config = LearnConfig(
+        creation=CreationConfig(candidates=1, max_fix_tries=0),
+        train_tasks=[0, 1, 2],
+        train_steps=4,
+        rounds=1,
+        revisions=2,
+        selection="race",
+        race_keep=1.0,  # the share alone would let both revisions play on
+        race_bar=race_bar,
+        agent=AgentConfig(repeat_retries=0),
+    )
+    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    by_origin = {c.origin: c for c in result.candidates}
+    worse, plan = by_origin["update"], by_origin["plan"]
+    assert result.best.id == "c0"  # the note changes nothing: a tie keeps the earlier
+    assert len(plan.episodes) == 3 and plan.complete  # matched c0 on the heat: plays on
+    events = read_events(tmp_path)
+    raced = [e for e in events if e["event"] == "raced_out"]
+    if race_bar:
+        # WORSE switches lamps off: below c0 on the heat task, so it plays nothing more.
+        assert len(worse.episodes) == 1 and not worse.complete
+        assert [(e["candidate"], e["task"], e["below_best"]) for e in raced] == [
+            (worse.id, 1, True)
+        ]
+    else:
+        assert len(worse.episodes) == 3 and worse.complete and raced == []

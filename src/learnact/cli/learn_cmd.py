@@ -49,7 +49,10 @@ def describe_event(e: dict) -> str | None:
             f"learned share {s['learned_share']:.2f}, correct learned calls {s['correction']:.2f})"
         )
     if kind == "raced_out":
-        return f"raced out {e['candidate']} after task {e['task']}: {e['score']['total']:.2f}"
+        below = " (below the previous best)" if e.get("below_best") else ""
+        return (
+            f"raced out {e['candidate']} after task {e['task']}: {e['score']['total']:.2f}{below}"
+        )
     if kind == "failure":
         return f"round {e['round']}: revising after {e['call']} failed: {e['error']}"
     if kind == "revision":

@@ -12,7 +12,10 @@ Selection ``"full"`` (the paper's) plays every candidate on every training task.
 ``"race"`` plays the new candidates of a pool on one training task first (see
 ``_heat_task``), keeps the better half (``race_keep``; ties
 broken by progress, then order) and plays only those on the remaining tasks; the candidates raced
-out keep their partial score and can never be chosen as best.
+out keep their partial score and can never be chosen as best. In a revision round the
+previous best has already played the heat task: with ``race_bar`` a revision that does
+worse than it there (score, then progress) is raced out too, so a round in which no
+revision gets past the incumbent on the heat costs one episode per revision.
 
 Every exchange, candidate, score and decision goes to the `Journal`.
 """
@@ -56,6 +59,7 @@ class LearnConfig:
     agent: AgentConfig = field(default_factory=AgentConfig)
     selection: str = "full"  # "full" (paper) or "race" (see the module docstring)
     race_keep: float = 0.5  # the share of a race's candidates that play the other tasks
+    race_bar: bool = True  # revisions must match the previous best on the heat task
 
 
 SELECTIONS = ("full", "race")
@@ -189,8 +193,14 @@ class Learner:
         )
         return cand.score
 
-    def select(self, cands: Sequence[Candidate], first_task: int | None = None) -> None:
-        """Score new candidates: all on every task (``full``), or by a race (``race``)."""
+    def select(
+        self,
+        cands: Sequence[Candidate],
+        first_task: int | None = None,
+        incumbent: Candidate | None = None,
+    ) -> None:
+        """Score new candidates: all on every task (``full``), or by a race (``race``)
+        in which ``incumbent``'s episode on the heat task is the bar (``race_bar``)."""
         new = [c for c in cands if not c.complete]
         # One runner per distinct candidate; the others take its result afterwards.
         racing: list[Candidate] = []
@@ -199,7 +209,7 @@ class Learner:
                 c.fingerprint != r.fingerprint for r in racing
             ):
                 racing.append(c)
-        self._race(racing, first_task)
+        self._race(racing, first_task, incumbent)
         for c in new:
             if c in racing:
                 continue
@@ -209,13 +219,21 @@ class Learner:
                 twin = next(r for r in racing if r.fingerprint == c.fingerprint)
                 c.score, c.episodes = twin.score, twin.episodes
 
-    def _race(self, racing: list[Candidate], first_task: int | None) -> None:
+    def _race(
+        self, racing: list[Candidate], first_task: int | None, incumbent: Candidate | None
+    ) -> None:
         tasks = self.train_tasks + list(self.cfg.validation_tasks or [])
-        if self.cfg.selection != "race" or len(racing) <= 1 or len(tasks) <= 1:
+        if self.cfg.selection != "race" or not racing or len(tasks) <= 1:
             for c in racing:
                 self.evaluate(c)
             return
         task = self._heat_task(first_task)
+        bar = None  # the incumbent's episode on the heat task
+        if self.cfg.race_bar and incumbent is not None:
+            bar = next((r for r in incumbent.episodes if r.task == task), None)
+        if len(racing) == 1 and bar is None:  # nothing to race against
+            self.evaluate(racing[0])
+            return
         workers = min(len(racing), int(getattr(self.actor, "concurrency", 1) or 1))
         if workers > 1:  # heats in parallel, each with its own sandbox
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -228,15 +246,16 @@ class Learner:
         else:
             heats = {c.id: self._play(c, [task]) for c in racing}
         heat_scores = {c.id: score(heats[c.id], self.terms) for c in racing}
+
+        def rank(s: Score) -> tuple[float, float]:
+            return (round(s.total, 9), s.progress)
+
         ranked = sorted(
-            racing,
-            key=lambda c: (
-                -round(heat_scores[c.id].total, 9),
-                -heat_scores[c.id].progress,
-                racing.index(c),
-            ),
+            racing, key=lambda c: (*(-x for x in rank(heat_scores[c.id])), racing.index(c))
         )
-        keep = ranked[: max(1, math.ceil(len(racing) * self.cfg.race_keep - 1e-9))]
+        share = ranked[: max(1, math.ceil(len(racing) * self.cfg.race_keep - 1e-9))]
+        line = rank(score([bar], self.terms)) if bar is not None else None
+        keep = [c for c in share if line is None or rank(heat_scores[c.id]) >= line]
         for c in racing:
             if c in keep:
                 continue
@@ -245,6 +264,7 @@ class Learner:
                 "raced_out",
                 candidate=c.id,
                 task=task,
+                below_best=c in share,  # in the kept share, but worse than the incumbent
                 score=c.score.to_dict(),
                 won=[r.won for r in heats[c.id]],
             )
@@ -403,7 +423,7 @@ class Learner:
                     cand = Candidate(f"r{rnd}.{j}", rev.library, best.id, rev.kind, rev.detail)
                     candidates.append(cand)
                     pool.append(cand)
-                self.select(pool[1:], first_task=failure.episode.task)
+                self.select(pool[1:], first_task=failure.episode.task, incumbent=best)
                 previous = best
                 best = _best(pool) or best
                 self._event(

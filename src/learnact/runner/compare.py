@@ -364,6 +364,7 @@ def _learn(
         agent=agent_config(exp, u.seed),
         selection=s.selection,
         race_keep=s.race_keep,
+        race_bar=s.race_bar,
         early_stop=s.early_stop,
     )
     seq = iter(range(10**9))

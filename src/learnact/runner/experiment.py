@@ -48,6 +48,7 @@ class LearnSettings(_Strict):
     # play one task first and only the better half plays the rest (learning/learner.py).
     selection: Literal["full", "race"] = "full"
     race_keep: float = Field(0.5, gt=0.0, le=1.0)  # share of a race that plays on
+    race_bar: bool = True  # a revision must match the previous best on the heat task
     early_stop: bool = False  # stop after a revision round that brings no gain
 
 
