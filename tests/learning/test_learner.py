@@ -332,3 +332,56 @@ def test_race_bar_stops_a_revision_that_loses_to_the_previous_best_on_the_heat(
         ]
     else:
         assert len(worse.episodes) == 3 and worse.complete and raced == []
+
+
+@pytest.mark.parametrize("train_retries, calls", [(None, 1 + 3 + 3), (0, 3)])
+def test_training_repeat_guard_can_be_turned_down_to_save_acting_calls(
+    train_retries, calls, lights, sandbox, scripted, tmp_path
+):
+    from learnact.learning.learner import estimate_calls
+
+    learner = scripted([{"purpose": "create_actions", "response": BUGGY}, *SUPPORT])
+    actor = scripted([GOAL_CALL])  # the same failing call every step
+    config = cfg(rounds=0, agent=AgentConfig(repeat_retries=2), train_repeat_retries=train_retries)
+    Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    # Steps 2 and 3 repeat the call that just failed: the guard asks twice more each time,
+    # unless training turns it off.
+    assert actor.usage.total.calls == calls
+    per_step = 3 if train_retries is None else 1
+    assert estimate_calls(lights, config)["actor_calls_max"] == 1 * 3 * per_step
+
+
+SHADOW_ONLY = "```python\ndef switch_on(lamp):\n    return 'You switch on ' + lamp\n```\nExample: switch_on('lamp0')"
+UNKNOWN = "```python\ndef pair(a, b):\n    teleport(a)\n    return switch_on(b)\n```\nExample: pair('lamp0', 'lamp2')"
+
+
+@pytest.mark.parametrize(
+    "rules, purposes",
+    [
+        # Only re-defined basic actions: nothing to fix, so a fresh creation sample.
+        ([{"purpose": "create_actions", "responses": [SHADOW_ONLY, GOOD]}], ["create_actions"] * 2),
+        # The fix repeats the broken answer word for word: asking again would too.
+        (
+            [
+                {"purpose": "create_actions", "responses": [UNKNOWN, GOOD]},
+                {"purpose": "fix_actions", "response": UNKNOWN},
+            ],
+            ["create_actions", "fix_actions", "create_actions"],
+        ),
+    ],
+)
+def test_creation_starts_afresh_instead_of_fixing_what_cannot_be_fixed(
+    rules, purposes, lights, sandbox, scripted, tmp_path
+):
+    learner = scripted([*rules, *SUPPORT])
+    actor = scripted([GOAL_CALL])
+    result = Learner(lights, learner, actor, sandbox, cfg(rounds=0), Journal(tmp_path)).learn()
+    assert result.best is not None and result.best.score.success == 1.0
+    events = read_events(tmp_path)
+    creating = [e["purpose"] for e in events if e["event"] == "llm"]
+    assert creating[: len(purposes)] == purposes and creating[len(purposes)] != "fix_actions"
+    restarts = [e for e in events if e["event"] == "creation_restart"]
+    assert len(restarts) == 1 and restarts[0]["sample"] >= 1000  # apart from other candidates
+    prompts = {p["hash"]: p["messages"] for p in read_jsonl(tmp_path / "prompts.jsonl")}
+    last = [e for e in events if e["event"] == "llm" and e["purpose"] == "create_actions"][-1]
+    assert len(prompts[last["prompt"]]) == 1  # the creation prompt alone, not the fix thread

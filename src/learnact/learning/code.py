@@ -16,6 +16,10 @@ class CodeProblem(ValueError):
     """The learner's code cannot be used as it is; the message goes back to the learner."""
 
 
+class OnlyBasicActions(CodeProblem):
+    """Every function the answer defines re-defines a basic action: nothing new."""
+
+
 @dataclass(frozen=True)
 class ProposedCode:
     code: str
@@ -57,7 +61,7 @@ def parse_proposal(
     dropped = tuple(sorted(set(defined) & basic_actions))
     functions = tuple(n for n in defined if n not in basic_actions)
     if dropped and not functions:
-        raise CodeProblem(
+        raise OnlyBasicActions(
             f"{', '.join(dropped)} is a basic action: give new actions new names and call "
             "the basic actions as they are"
         )

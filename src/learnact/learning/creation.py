@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnact.envs.base import TaskFamily
-from learnact.learning.code import CodeProblem, ProposedCode, function_source, parse_proposal
+from learnact.learning.code import (
+    CodeProblem,
+    OnlyBasicActions,
+    ProposedCode,
+    function_source,
+    parse_proposal,
+)
 from learnact.learning.journal import Journal
 from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
@@ -154,6 +160,9 @@ def library_from(
     return lib
 
 
+_RESTART_STRIDE = 1000  # sample indices of restarts never meet another candidate's
+
+
 def create_candidate(
     family: TaskFamily,
     learner: Any,
@@ -169,7 +178,7 @@ def create_candidate(
     decompose = (
         cfg.decompose if cfg.decompose is not None else getattr(family, "decompose_creation", False)
     )
-    messages = [
+    first = [
         {
             "role": "user",
             "content": render(
@@ -181,8 +190,11 @@ def create_candidate(
             ),
         }
     ]
+    messages = first
+    sample = index
+    seen: set[str] = set()
     for attempt in range(cfg.max_fix_tries + 1):
-        purpose = "create_actions" if attempt == 0 else "fix_actions"
+        purpose = "create_actions" if len(messages) == 1 else "fix_actions"
         c = learner.complete(
             messages,
             purpose=purpose,
@@ -191,11 +203,14 @@ def create_candidate(
             max_tokens=cfg.max_tokens,
             temperature=cfg.temperature,
             seed=cfg.seed,
-            sample_index=index,
+            sample_index=sample,
         )
         journal.exchange(purpose, messages, c, candidate=index, attempt=attempt)
         text = c.text or ""
+        repeated = text.strip() in seen
+        seen.add(text.strip())
         proposal: ProposedCode | None = None
+        restart = repeated  # the same answer again: asking to fix it once more is wasted
         try:
             proposal = parse_proposal(text, basic)
             if not any(not n.startswith("_") for n in proposal.functions):
@@ -211,6 +226,9 @@ def create_candidate(
                 validation_task,
                 cfg.timeout_s,
             )
+        except OnlyBasicActions as e:
+            # Nothing new to fix; small models asked to fix it copy it again.
+            error, restart = str(e), True
         except CodeProblem as e:
             error = str(e)
         journal.event("validation", candidate=index, attempt=attempt, error=error)
@@ -234,6 +252,12 @@ def create_candidate(
                 tries=attempt + 1,
             )
             return lib
+        if restart:
+            # A fresh sample of the creation prompt, apart from every candidate's own.
+            sample = index + _RESTART_STRIDE * (attempt + 1)
+            messages = first
+            journal.event("creation_restart", candidate=index, attempt=attempt, sample=sample)
+            continue
         messages = [
             *messages,
             {"role": "assistant", "content": text},

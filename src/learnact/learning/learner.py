@@ -60,6 +60,9 @@ class LearnConfig:
     selection: str = "full"  # "full" (paper) or "race" (see the module docstring)
     race_keep: float = 0.5  # the share of a race's candidates that play the other tasks
     race_bar: bool = True  # revisions must match the previous best on the heat task
+    # The repeat guard's retries in training episodes (None: the acting agent's own); each
+    # retry is an acting call, so 0 makes learning cheaper.
+    train_repeat_retries: int | None = None
 
 
 SELECTIONS = ("full", "race")
@@ -105,7 +108,7 @@ def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
     revision = cfg.rounds * r * (1 + 1 + 1)  # revise + one description + usage example
     episodes = (k + cfg.rounds * r) * (n_train + n_val)
     # Each step may ask again when the repeat guard fires (agents/act.py).
-    per_step = 1 + max(0, cfg.agent.repeat_retries)
+    per_step = 1 + max(0, _train_retries(cfg))
     return {
         "learner_calls": creation + revision,
         "learner_calls_max": creation_max
@@ -283,7 +286,13 @@ class Learner:
         return self.train_tasks[1] if len(self.train_tasks) > 1 else self.train_tasks[0]
 
     def _agent_cfg(self) -> AgentConfig:
-        return AgentConfig(**{**self.cfg.agent.__dict__, "max_steps": self.cfg.train_steps})
+        return AgentConfig(
+            **{
+                **self.cfg.agent.__dict__,
+                "max_steps": self.cfg.train_steps,
+                "repeat_retries": _train_retries(self.cfg),
+            }
+        )
 
     def _training_agent(self, cand: Candidate, agent_cfg: AgentConfig, sandbox: Any) -> ActAgent:
         """The acting agent that plays ``cand`` on training tasks in ``sandbox``."""
@@ -441,6 +450,12 @@ class Learner:
             best = _best(candidates) or best
         self._event("end", best=best.id if best else None, stopped=stopped, rounds=rounds_run)
         return LearnResult(best, candidates, rounds_run, stopped)
+
+
+def _train_retries(cfg: LearnConfig) -> int:
+    if cfg.train_repeat_retries is None:
+        return cfg.agent.repeat_retries
+    return cfg.train_repeat_retries
 
 
 def _best(cands: Sequence[Candidate]) -> Candidate | None:

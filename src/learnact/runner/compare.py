@@ -126,6 +126,7 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
                 train_steps=exp.learn.train_steps,
                 rounds=exp.learn.rounds,
                 agent=AgentConfig(repeat_retries=exp.repeat_retries),
+                train_repeat_retries=exp.learn.repeat_retries,
             )
             est = estimate_calls(fam, cfg)
             cap = exp.learn.budget_calls
@@ -365,6 +366,7 @@ def _learn(
         selection=s.selection,
         race_keep=s.race_keep,
         race_bar=s.race_bar,
+        train_repeat_retries=s.repeat_retries,
         early_stop=s.early_stop,
     )
     seq = iter(range(10**9))

@@ -49,6 +49,8 @@ class LearnSettings(_Strict):
     selection: Literal["full", "race"] = "full"
     race_keep: float = Field(0.5, gt=0.0, le=1.0)  # share of a race that plays on
     race_bar: bool = True  # a revision must match the previous best on the heat task
+    # The repeat guard's retries in training episodes; unset: the experiment's repeat_retries.
+    repeat_retries: int | None = Field(None, ge=0)
     early_stop: bool = False  # stop after a revision round that brings no gain
 
 
