@@ -58,5 +58,5 @@ def test_learned_action_with_an_invalid_second_step_reports_the_error_first(
     step = rec.steps[0]
     assert not step.valid and [s.valid for s in step.sub_actions] == [True, False]
     first, *rest = step.observation.splitlines()
-    assert first == f"Error in the learned action: {NOT_VALID}"
+    assert first == f"Error in the learned action: {NOT_VALID} You are at shelf 2 and hold nothing."
     assert rest == ["You arrive at shelf 2. On the shelf 2, you see a mug 1."]

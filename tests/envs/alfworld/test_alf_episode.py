@@ -70,8 +70,9 @@ def test_walkthrough_wins_and_nothing_happens_is_not_valid(families, walkthrough
         assert first.goal == "Your task is to: examine the book with the desklamp."
         assert "Welcome" not in first.observation and "Your task" not in first.observation
         bad = episode.step("take book 1 from bed 1")  # not there yet: "Nothing happens."
-        assert (bad.observation, bad.valid, bad.won) == (NOT_VALID, False, False)
-        assert call(episode, "examine", "unicorn 1").observation == NOT_VALID
+        mid_room = f"{NOT_VALID} You are in the middle of the room and hold nothing."
+        assert (bad.observation, bad.valid, bad.won) == (mid_room, False, False)
+        assert call(episode, "examine", "unicorn 1").observation == mid_room
         results = []
         for command in walkthrough(family, EXAMINE):
             if command.startswith("use ") and light == "toggle":
@@ -165,3 +166,32 @@ def test_no_solution_leaks(families, walkthrough, new_dir, sandbox_factory):
     # Learned code runs in the sandbox without open(): traj_data.json is out of reach.
     result = sandbox_factory(f"open({str(game_dir / 'traj_data.json')!r}).read()")
     assert result.error is not None and "open() is not available" in str(result.error)
+
+
+@pytest.mark.parametrize("fmt", ["old", "new"])
+def test_an_invalid_action_says_where_the_agent_is_and_what_it_holds(families, fmt):
+    episode = families[("put", fmt)].make_episode(PUT)
+    try:
+        episode.reset()
+        # A small model puts before it takes; the answer says why that cannot work.
+        assert call(episode, "put", "mug 1", "desk 2").observation == (
+            f"{NOT_VALID} You are in the middle of the room and hold nothing."
+        )
+        assert call(episode, "goto", "shelf 2").valid
+        assert call(episode, "take", "mug 1", "shelf 2").valid
+        again = call(episode, "take", "mug 1", "shelf 2")
+        assert not again.valid
+        assert again.observation == f"{NOT_VALID} You are at shelf 2 and hold the mug 1."
+        assert call(episode, "goto", "desk 2").valid
+        assert call(episode, "put", "mug 1", "desk 2").valid  # either format's put
+        assert call(episode, "take", "mug 1", "shelf 2").observation == (
+            f"{NOT_VALID} You are at desk 2 and hold nothing."
+        )
+        # A reset forgets the place and the hand.
+        episode.reset()
+        assert call(episode, "inventory").valid
+        assert call(episode, "open", "shelf 2").observation.endswith(
+            "You are in the middle of the room and hold nothing."
+        )
+    finally:
+        episode.close()

@@ -82,6 +82,7 @@ BASIC_ACTIONS: tuple[BasicAction, ...] = (
 _PUT = re.compile(r"^(?:put|place)\s+(?P<o>.+?)\s+(?:in/on|in|on|into|onto)\s+(?P<r>.+)$")
 _MOVE = re.compile(r"^move\s+(?P<o>.+?)\s+to\s+(?P<r>.+)$")
 _GOTO = re.compile(r"^(?:goto|go\s+to|go)\s+(?P<r>.+)$")
+_TAKE = re.compile(r"^take\s+(?P<o>.+?)\s+from\s+(?P<r>.+)$")
 _TOGGLE = re.compile(r"^(?:toggle|turn\s+on|switch\s+on)\s+(?P<o>.+)$")
 
 
@@ -107,3 +108,16 @@ def goto_target(command: str) -> str | None:
     """The receptacle a ``go to`` command names."""
     m = _GOTO.match(normalize(command))
     return m["r"] if m else None
+
+
+def taken(command: str) -> str | None:
+    """The object a ``take O from R`` command picks up."""
+    m = _TAKE.match(normalize(command))
+    return m["o"] if m else None
+
+
+def placed(command: str) -> str | None:
+    """The object a put / move command puts down (either format)."""
+    cmd = normalize(command)
+    m = _MOVE.match(cmd) or _PUT.match(cmd)
+    return m["o"] if m else None

@@ -7,7 +7,12 @@ from pathlib import Path
 from learnact.envs.alfworld import commands
 from learnact.envs.alfworld.commands import Format
 from learnact.envs.alfworld.engine import GameEngine
-from learnact.envs.alfworld.observations import first_observation, step_observation
+from learnact.envs.alfworld.observations import (
+    NOT_VALID,
+    first_observation,
+    state_line,
+    step_observation,
+)
 from learnact.envs.base import Episode, ResetResult, StepResult
 
 CHECK_VALID = "check valid actions"
@@ -26,11 +31,14 @@ class AlfworldEpisode(Episode):
         self.format: Format = fmt
         self._engine: GameEngine | None = None
         self._won = False
+        self._at: str | None = None  # the receptacle the agent is at (None: mid-room)
+        self._holding: str | None = None
 
     def reset(self) -> ResetResult:
         if self._engine is None:
             self._engine = GameEngine(self.path)
         self._won = False
+        self._at = self._holding = None
         return first_observation(self._engine.reset())
 
     def _require(self) -> GameEngine:
@@ -53,7 +61,22 @@ class AlfworldEpisode(Episode):
         feedback, valid = engine.step(cmd)
         self._won = engine.won
         observation = step_observation(feedback, valid, commands.goto_target(cmd))
+        if observation == NOT_VALID:
+            # Like the PDDL families' current state: where the agent is and what it holds
+            # tells it why (a small model puts before it takes).
+            observation = f"{NOT_VALID} {state_line(self._at, self._holding)}"
+        else:
+            self._track(cmd)
         return StepResult(observation, valid, self._won)
+
+    def _track(self, cmd: str) -> None:
+        """Follow the agent's place and hand through the valid commands."""
+        if (target := commands.goto_target(cmd)) is not None:
+            self._at = target
+        elif (obj := commands.taken(cmd)) is not None:
+            self._holding = obj
+        elif commands.placed(cmd) is not None:
+            self._holding = None
 
     def valid_actions(self) -> list[str] | None:
         engine = self._require()

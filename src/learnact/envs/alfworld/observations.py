@@ -3,7 +3,8 @@
 * The first observation loses TextWorld's banner (``-= Welcome to TextWorld, ALFRED! =-``)
   and its ``Your task is to: ...`` line, which becomes the goal.
 * "Nothing happens." (the engine's answer to any inadmissible command) becomes the clear
-  "not valid" sentence the PDDL environments use.
+  "not valid" sentence the PDDL environments use, followed by where the agent is and
+  what it holds (`state_line`; the PDDL families likewise add the current state).
 * json_2.1.1 games answer ``go to X`` with "You arrive at loc 12. ..." (an internal location
   number); we say "You arrive at X. ..." as the newer game format does, so learned actions
   that read arrival messages work on both formats.
@@ -39,3 +40,9 @@ def step_observation(feedback: str, valid: bool, goto_target: str | None = None)
     if goto_target:
         text = _ARRIVE_LOC.sub(f"You arrive at {goto_target}.", text, count=1)
     return text
+
+
+def state_line(at: str | None, holding: str | None) -> str:
+    """Where the agent is and what it holds, e.g. "You are at desk 2 and hold nothing." """
+    where = f"at {at}" if at else "in the middle of the room"
+    return f"You are {where} and hold {f'the {holding}' if holding else 'nothing'}."
