@@ -74,7 +74,9 @@ def test_check_valid_actions_is_agent_level(lights, sandbox, scripted):
         [{"purpose": "act", "responses": ["check_valid_actions()", "switch_on('lamp1')"]}]
     )
     rec = ActAgent(lights, model, sandbox, config=AgentConfig(max_steps=2)).run(0)
-    assert rec.steps[0].kind == "check" and "on lamp0" in rec.steps[0].observation
+    # Listed as the calls the agent writes, not as the environment's commands.
+    assert rec.steps[0].kind == "check" and "switch_on('lamp0')" in rec.steps[0].observation
+    assert "on lamp0" not in rec.steps[0].observation
     assert rec.steps[0].sub_actions == []
 
 

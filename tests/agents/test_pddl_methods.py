@@ -140,3 +140,17 @@ def test_repeat_guard_sees_a_failure_behind_a_check(gripper, sandbox, scripted):
     assert [s.kind for s in rec.steps[:2]] == ["action", "check"]
     assert rec.steps[2].resampled == 1 and rec.steps[2].call == WIN[0]
     assert rec.won
+
+
+def test_valid_actions_are_listed_as_the_calls_the_agent_writes(gripper):
+    episode = gripper.make_episode(0)
+    episode.reset()
+    valid = episode.valid_actions()
+    assert valid
+    for command in valid:  # each call's command is the listed command again
+        call = gripper.as_call(command)
+        name, args = call.split("(", 1)
+        values = [a.strip().strip("'") for a in args.rstrip(")").split(",")]
+        assert gripper.action(name).to_command(*values) == command, call
+    assert gripper.as_call("pick ball1 rooma left") == "pick('ball1', 'rooma', 'left')"
+    assert gripper.as_call("fly to the moon") == "fly to the moon"  # no template fits

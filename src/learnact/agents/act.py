@@ -241,7 +241,8 @@ class ActAgent:
         if call.name == CHECK_VALID and self.config.allow_check:
             valid = episode.valid_actions()
             text = (
-                "Valid actions: " + ", ".join(valid)
+                # As calls: the model copies what it reads, and it must write calls.
+                "Valid actions: " + ", ".join(self.family.as_call(c) for c in valid)
                 if valid
                 else "This environment cannot list valid actions."
             )

@@ -13,6 +13,7 @@ docs/environments.md for a complete example) and register itself.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from abc import ABC, abstractmethod
@@ -162,6 +163,13 @@ class Episode(ABC):
         """Release resources (game engines, files)."""
 
 
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """``"pick {obj} {room}"`` -> a pattern whose groups are the arguments."""
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile("(.+?)".join(re.escape(p) for p in parts))
+
+
 class TaskFamily(ABC):
     """A kind of task with its prompts, basic actions and tasks."""
 
@@ -215,6 +223,16 @@ class TaskFamily(ABC):
         n = len(self.tasks) if count is None else count
         if not 0 <= index < n:
             raise BadInput(f"task index {index} out of range: {self.name} has tasks 0..{n - 1}")
+
+    def as_call(self, command: str) -> str:
+        """An environment command (e.g. from ``valid_actions()``) as the basic-action call
+        the agent writes, ``pick ball1 rooma left`` -> ``pick('ball1', 'rooma', 'left')``;
+        the command itself when no basic action's template fits it."""
+        text = " ".join(command.split())
+        for a in self.basic_actions:
+            if m := _template_pattern(a.command).fullmatch(text):
+                return f"{a.name}({', '.join(repr(v) for v in m.groups())})"
+        return command
 
     def action(self, name: str) -> BasicAction | None:
         for a in self.basic_actions:

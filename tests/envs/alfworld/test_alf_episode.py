@@ -195,3 +195,22 @@ def test_an_invalid_action_says_where_the_agent_is_and_what_it_holds(families, f
         )
     finally:
         episode.close()
+
+
+@pytest.mark.parametrize("fmt", ["old", "new"])
+def test_valid_actions_read_as_basic_action_calls(families, fmt):
+    family = families[("put", fmt)]
+    episode = family.make_episode(PUT)
+    try:
+        episode.reset()
+        episode.step(ACTIONS["goto"].to_command("shelf 2"))
+        episode.step(ACTIONS["take"].to_command("mug 1", "shelf 2"))
+        episode.step(ACTIONS["goto"].to_command("desk 2"))
+        calls = {c: family.as_call(c) for c in episode.valid_actions()}
+        # Either format's put command reads as the put action; every call is a basic action.
+        assert calls[episode.to_engine("put mug 1 in/on desk 2")] == "put('mug 1', 'desk 2')"
+        assert calls["go to shelf 2"] == "goto('shelf 2')"
+        unmatched = [c for c, call in calls.items() if call == c]
+        assert unmatched == []
+    finally:
+        episode.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from learnact.envs.alfworld import known_sets, locate
-from learnact.envs.alfworld.commands import BASIC_ACTIONS, NEW, OLD, Format
+from learnact.envs.alfworld.commands import BASIC_ACTIONS, NEW, OLD, Format, translate
 from learnact.envs.alfworld.engine import extra_missing
 from learnact.envs.alfworld.episode import AlfworldEpisode
 from learnact.envs.alfworld.examples import example_text
@@ -74,6 +74,10 @@ class AlfworldFamily(TaskFamily):
     @property
     def source(self) -> DataSource:
         return self._source
+
+    def as_call(self, command: str) -> str:
+        # The newer format's "move X to Y" is the put action (the old format's template).
+        return super().as_call(translate(command, OLD))
 
     def make_episode(self, index: int) -> AlfworldEpisode:
         self.check_task(index, len(self._games))
