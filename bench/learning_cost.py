@@ -62,7 +62,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--experiment", default="bench/success.toml")
     ap.add_argument("--family", default="pddl/gripper")
-    ap.add_argument("--out", default="runs/cost", help="a folder for one run per variant")
+    ap.add_argument(
+        "--out",
+        default="runs/cost",
+        help="a folder for one run per variant (a run from other code cannot resume: use a new one)",
+    )
     ap.add_argument("--only", nargs="*", help="variant names (default: all)")
     ap.add_argument("--json", help="also write the rows here")
     args = ap.parse_args()
@@ -92,6 +96,9 @@ def main() -> int:
             ).stdout
         )
         cell = report["cells"][args.family]["learnact"]
+        if not cell.get("learning_usage") or not cell.get("success"):
+            print(f"{label}: the run has no learning or no test episodes", file=sys.stderr)
+            return 1
         usage = cell["learning_usage"]["by_purpose"]
         act = usage.get("act", {}).get("calls", 0)
         learner = sum(v["calls"] for k, v in usage.items() if k != "act")

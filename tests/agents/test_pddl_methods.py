@@ -154,3 +154,5 @@ def test_valid_actions_are_listed_as_the_calls_the_agent_writes(gripper):
         assert gripper.action(name).to_command(*values) == command, call
     assert gripper.as_call("pick ball1 rooma left") == "pick('ball1', 'rooma', 'left')"
     assert gripper.as_call("fly to the moon") == "fly to the moon"  # no template fits
+    # Space-separated arguments are single words: an extra word is no call at all.
+    assert gripper.as_call("pick ball1 rooma left extra") == "pick ball1 rooma left extra"

@@ -381,7 +381,31 @@ def test_creation_starts_afresh_instead_of_fixing_what_cannot_be_fixed(
     creating = [e["purpose"] for e in events if e["event"] == "llm"]
     assert creating[: len(purposes)] == purposes and creating[len(purposes)] != "fix_actions"
     restarts = [e for e in events if e["event"] == "creation_restart"]
-    assert len(restarts) == 1 and restarts[0]["sample"] >= 1000  # apart from other candidates
-    prompts = {p["hash"]: p["messages"] for p in read_jsonl(tmp_path / "prompts.jsonl")}
-    last = [e for e in events if e["event"] == "llm" and e["purpose"] == "create_actions"][-1]
-    assert len(prompts[last["prompt"]]) == 1  # the creation prompt alone, not the fix thread
+    creates = [e for e in events if e["event"] == "llm" and e["purpose"] == "create_actions"]
+    # The fresh sample is asked for with a sample index apart from every candidate's own.
+    assert len(restarts) == 1 and creates[0]["sample"] == 0
+    assert creates[-1]["sample"] == restarts[0]["sample"] >= 1000
+
+
+def test_at_temperature_zero_creation_fixes_instead_of_restarting(
+    lights, sandbox, scripted, tmp_path
+):
+    # A fresh sample at temperature 0 is the same answer: the fix thread is the only way on.
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": SHADOW_ONLY},
+            {"purpose": "fix_actions", "response": GOOD},
+            *SUPPORT,
+        ]
+    )
+    actor = scripted([GOAL_CALL])
+    config = cfg(rounds=0)
+    config.creation.temperature = 0.0
+    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    assert result.best is not None
+    events = read_events(tmp_path)
+    assert [e["purpose"] for e in events if e["event"] == "llm"][:2] == [
+        "create_actions",
+        "fix_actions",
+    ]
+    assert not any(e["event"] == "creation_restart" for e in events)

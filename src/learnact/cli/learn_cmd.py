@@ -135,7 +135,8 @@ def register(app: typer.Typer) -> None:
             "full",
             "--selection",
             help="full: every candidate on every training task (the paper); race: new "
-            "candidates play one task, the better half plays the rest.",
+            "candidates play one task, the better half plays the rest, and a revision "
+            "that does worse there than the previous best plays no more.",
         ),
         data_dir: str = DataDir,
         split: str = DataSplit,

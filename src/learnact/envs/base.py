@@ -167,7 +167,10 @@ class Episode(ABC):
 def _template_pattern(template: str) -> re.Pattern[str]:
     """``"pick {obj} {room}"`` -> a pattern whose groups are the arguments."""
     parts = re.split(r"\{\w+\}", template)
-    return re.compile("(.+?)".join(re.escape(p) for p in parts))
+    # Arguments parted by spaces alone are single words (PDDL objects); between words such
+    # as "from" or "with" they may hold spaces ('mug 1').
+    spaced = all(not p.strip() for p in parts[1:])
+    return re.compile((r"(\S+)" if spaced else "(.+?)").join(re.escape(p) for p in parts))
 
 
 class TaskFamily(ABC):

@@ -160,7 +160,7 @@ def library_from(
     return lib
 
 
-_RESTART_STRIDE = 1000  # sample indices of restarts never meet another candidate's
+_RESTART_STRIDE = 1000  # restarts' sample indices stay apart from every candidate's own
 
 
 def create_candidate(
@@ -205,7 +205,7 @@ def create_candidate(
             seed=cfg.seed,
             sample_index=sample,
         )
-        journal.exchange(purpose, messages, c, candidate=index, attempt=attempt)
+        journal.exchange(purpose, messages, c, candidate=index, attempt=attempt, sample=sample)
         text = c.text or ""
         repeated = text.strip() in seen
         seen.add(text.strip())
@@ -252,9 +252,11 @@ def create_candidate(
                 tries=attempt + 1,
             )
             return lib
-        if restart:
+        # A fresh sample only differs when sampling is random; at temperature 0 it would
+        # return the first answer again, so the fix thread goes on instead.
+        if restart and cfg.temperature > 0 and attempt < cfg.max_fix_tries:
             # A fresh sample of the creation prompt, apart from every candidate's own.
-            sample = index + _RESTART_STRIDE * (attempt + 1)
+            sample = index + max(_RESTART_STRIDE, cfg.candidates) * (attempt + 1)
             messages = first
             journal.event("creation_restart", candidate=index, attempt=attempt, sample=sample)
             continue
