@@ -4,7 +4,8 @@
 
 Per cell: episodes, steps, the share of steps that were invalid (an invalid action, a
 Python error or an unparsable answer), the share that repeated the call which had just
-failed, the share of steps that called a learned action (and of those, the share that
+failed, the shares of unparsable answers and of check_valid_actions() steps, the share of
+steps that called a learned action (and of those, the share that
 succeeded), the steps the repeat guard answered again, and the longest run of the same
 failing call. Reads the run store only; changes nothing.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 
 def cell_stats(records: list[dict]) -> dict:
-    steps = invalid = repeats = learned = learned_ok = resampled = 0
+    steps = invalid = repeats = learned = learned_ok = resampled = unparsable = checks = 0
     longest = 0
     for rec in records:
         prev_call, prev_valid, run = None, True, 0
@@ -28,6 +29,8 @@ def cell_stats(records: list[dict]) -> dict:
             call = s.get("call")
             if not s.get("valid"):
                 invalid += 1
+            unparsable += s.get("kind") == "unparsable"
+            checks += s.get("kind") == "check"
             if call is not None and call == prev_call and not prev_valid:
                 repeats += 1
                 run += 1
@@ -45,6 +48,8 @@ def cell_stats(records: list[dict]) -> dict:
         "steps": steps,
         "invalid_share": share(invalid),
         "repeated_failure_share": share(repeats),
+        "unparsable_share": share(unparsable),
+        "check_share": share(checks),
         "learned_call_share": share(learned),
         "learned_call_success": round(learned_ok / learned, 3) if learned else None,
         "resampled_steps": resampled,
