@@ -42,7 +42,9 @@ def test_invalid_and_unparsable_outputs_are_steps_not_crashes(lights, sandbox, s
             }
         ]
     )
-    rec = ActAgent(lights, model, sandbox, config=AgentConfig(max_steps=6)).run(0)
+    # Without the repeat guard, which would ask again instead of taking the prose answer.
+    config = AgentConfig(max_steps=6, repeat_retries=0)
+    rec = ActAgent(lights, model, sandbox, config=config).run(0)
     kinds = [(s.kind, s.valid) for s in rec.steps]
     assert kinds[:3] == [("unparsable", False), ("action", False), ("action", False)]
     assert "not valid" in rec.steps[1].observation

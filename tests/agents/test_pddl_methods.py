@@ -105,6 +105,7 @@ def test_fenced_and_unparsable_outputs_on_pddl(gripper, sandbox, scripted):
         ]
     )
     setup = MethodSetup()
+    setup.config.repeat_retries = 0  # parsing alone: the guard would ask again instead
     rec = build_agent("act", gripper, model, sandbox, setup).run(0)
     kinds = [(s.kind, s.valid) for s in rec.steps]
     assert kinds[0] == ("action", True)
@@ -156,3 +157,28 @@ def test_valid_actions_are_listed_as_the_calls_the_agent_writes(gripper):
     assert gripper.as_call("fly to the moon") == "fly to the moon"  # no template fits
     # Space-separated arguments are single words: an extra word is no call at all.
     assert gripper.as_call("pick ball1 rooma left extra") == "pick ball1 rooma left extra"
+
+
+@pytest.mark.parametrize("retries", [0, 1])
+def test_repeat_guard_asks_again_when_the_answer_is_no_call(gripper, sandbox, scripted, retries):
+    # A small model often copies the last observation instead of writing an action.
+    copied = "The action is not valid and therefore takes no effect."
+    model = scripted([{"purpose": "act", "responses": [copied, *WIN]}])
+    setup = MethodSetup()
+    setup.config.max_steps = 4
+    setup.config.repeat_retries = retries
+    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    if retries:
+        assert rec.steps[0].resampled == 1 and rec.steps[0].call == WIN[0]
+        assert rec.won and len(rec.steps) == 3
+    else:
+        assert rec.steps[0].kind == "unparsable" and rec.steps[0].resampled == 0
+        assert rec.won and len(rec.steps) == 4  # the copied line cost a step
+
+
+def test_repeat_guard_leaves_react_thoughts_alone(gripper, sandbox, scripted):
+    model = scripted([{"purpose": "act", "responses": ["Think: carry ball1 to rooma.", *WIN]}])
+    setup = MethodSetup()
+    setup.config.repeat_retries = 2
+    rec = build_agent("react", gripper, model, sandbox, setup).run(0)
+    assert rec.steps[0].kind == "think" and rec.steps[0].resampled == 0 and rec.won

@@ -42,7 +42,9 @@ class AgentConfig:
     # line again for the rest of the episode (or alternate it with check_valid_actions()).
     # When its answer is a call that already failed since the last valid action (so in
     # the same state), ask again at ``repeat_temperature`` (distinct sample indices, so
-    # the response cache keeps the answers apart), up to ``repeat_retries`` times.
+    # the response cache keeps the answers apart), up to ``repeat_retries`` times. An
+    # answer that is no call at all (it often copies the last observation) is asked again
+    # the same way.
     repeat_retries: int = 2
     repeat_temperature: float = 0.8
 
@@ -188,7 +190,7 @@ class ActAgent:
                 reply = first_line_reply(raw)
                 tokens = tuple(a + b for a, b in zip(tokens, _tokens(completion), strict=True))
                 resampled = k
-                if not self._repeats_failure(reply, record.steps):
+                if not self._ask_again(reply, record.steps):
                     break
             latency = time.perf_counter() - started
             step = self._step(episode, index, reply, last_state)
@@ -212,13 +214,16 @@ class ActAgent:
         if record.progress is None:
             record.progress = episode.progress
 
-    def _repeats_failure(self, reply: str, steps: list[StepRecord]) -> bool:
-        """Whether ``reply`` is a call that already failed since the last valid action
-        (thoughts, checks and unparsable answers change nothing in between)."""
+    def _ask_again(self, reply: str, steps: list[StepRecord]) -> bool:
+        """Whether the repeat guard asks again: ``reply`` is no call (nor a ReAct
+        thought), or a call that already failed since the last valid action (thoughts,
+        checks and unparsable answers change nothing in between)."""
+        if self.react and parse_think(reply) is not None:
+            return False
         known = self.basic_names | self.learned_names | {CHECK_VALID}
         call = parse_action(reply, known) or parse_action(reply)
         if call is None:
-            return False
+            return True
         for step in reversed(steps):
             if step.kind != "action":
                 continue
