@@ -157,7 +157,9 @@ def register(app: typer.Typer) -> None:
                 f"(typically about {est['llm_calls_typical']})"
             )
             if est["seconds_local"] is not None:
-                line += f", about {est['seconds_local'] / 3600:.1f} h with a local model"
+                secs = est["seconds_local"]
+                took = f"{secs / 3600:.1f} h" if secs >= 3600 else f"{max(1, round(secs / 60))} min"
+                line += f", about {took} with a local model"
             info(line)
             if est["llm_calls_max"] > confirm_above and not yes:
                 if not sys.stdin.isatty():
