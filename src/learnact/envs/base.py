@@ -35,6 +35,9 @@ class BasicAction:
     params: tuple[str, ...]
     doc: str
     command: str
+    # Only looks (inventory, look, examine): a learned call that runs nothing else has
+    # done nothing, however valid (learning/scoring.py).
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         if not _IDENT.match(self.name) or keyword.iskeyword(self.name):
@@ -59,6 +62,7 @@ class BasicAction:
             "params": list(self.params),
             "doc": self.doc,
             "command": self.command,
+            "read_only": self.read_only,
         }
 
 
@@ -169,7 +173,7 @@ def _template_pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{\w+\}", template)
     # Arguments parted by spaces alone are single words (PDDL objects); between words such
     # as "from" or "with" they may hold spaces ('mug 1').
-    spaced = all(not p.strip() for p in parts[1:])
+    spaced = len(parts) > 2 and all(not p.strip() for p in parts[1:-1])
     return re.compile((r"(\S+)" if spaced else "(.+?)").join(re.escape(p) for p in parts))
 
 
@@ -236,6 +240,13 @@ class TaskFamily(ABC):
             if m := _template_pattern(a.command).fullmatch(text):
                 return f"{a.name}({', '.join(repr(v) for v in m.groups())})"
         return command
+
+    def is_read_only(self, command: str) -> bool:
+        """Whether environment ``command`` is a read-only basic action (it changes nothing)."""
+        text = " ".join(command.split())
+        return any(
+            a.read_only and _template_pattern(a.command).fullmatch(text) for a in self.basic_actions
+        )
 
     def action(self, name: str) -> BasicAction | None:
         for a in self.basic_actions:

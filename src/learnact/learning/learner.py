@@ -144,6 +144,7 @@ class Learner:
         if not self.train_tasks:
             raise ValueError(f"{family.name} has no training tasks to learn from")
         self.terms = tuple(self.cfg.score_terms or default_terms(family.state_observations))
+        self._read_only = family.is_read_only
         self._scores: dict[str, tuple[Score, list[EpisodeRecord]]] = {}
 
     # --- budget -------------------------------------------------------------------------
@@ -189,7 +190,11 @@ class Learner:
         if self.cfg.validation_tasks:
             val = set(self.cfg.validation_tasks)
             selection = [r for r in records if r.task in val]
-        cand.score, cand.episodes, cand.complete = score(selection, self.terms), records, True
+        cand.score, cand.episodes, cand.complete = (
+            score(selection, self.terms, self._read_only),
+            records,
+            True,
+        )
         self._scores[key] = (cand.score, records)
         self._event(
             "score", candidate=cand.id, score=cand.score.to_dict(), won=[r.won for r in records]
@@ -248,7 +253,7 @@ class Learner:
             heats = {c.id: p for c, p in zip(racing, played, strict=True)}
         else:
             heats = {c.id: self._play(c, [task]) for c in racing}
-        heat_scores = {c.id: score(heats[c.id], self.terms) for c in racing}
+        heat_scores = {c.id: score(heats[c.id], self.terms, self._read_only) for c in racing}
 
         def rank(s: Score) -> tuple[float, float]:
             return (round(s.total, 9), s.progress)
@@ -257,7 +262,7 @@ class Learner:
             racing, key=lambda c: (*(-x for x in rank(heat_scores[c.id])), racing.index(c))
         )
         share = ranked[: max(1, math.ceil(len(racing) * self.cfg.race_keep - 1e-9))]
-        line = rank(score([bar], self.terms)) if bar is not None else None
+        line = rank(score([bar], self.terms, self._read_only)) if bar is not None else None
         keep = [c for c in share if line is None or rank(heat_scores[c.id]) >= line]
         for c in racing:
             if c in keep:
@@ -383,7 +388,7 @@ class Learner:
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )
             for rnd in range(1, cfg.rounds + 1):
-                failure = first_failure(best.episodes)
+                failure = first_failure(best.episodes, self._read_only)
                 if failure is None and not any(
                     s.learned_call for r in best.episodes for s in r.steps
                 ):

@@ -11,8 +11,9 @@ regenerated) or **Plan** (a usage note for one function, shown to the agent).
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from learnact.learning.creation import (
     validate_code,
 )
 from learnact.learning.journal import Journal
+from learnact.learning.scoring import did_something
 from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
 from learnact.prompts import render
@@ -73,11 +75,21 @@ def _defined(source: str) -> list[str]:
     return [n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
 
 
-def first_failure(records: Sequence[EpisodeRecord]) -> Failure | None:
+def first_failure(
+    records: Sequence[EpisodeRecord], read_only: Callable[[str], bool] | None = None
+) -> Failure | None:
+    """The first learned call that failed, or that did nothing (ran only read-only basic
+    actions: `scoring.did_something`), with that said as its error."""
     for r in records:
         for s in r.steps:
-            if s.learned_call and not s.valid:
+            if not s.learned_call:
+                continue
+            if not s.valid:
                 return Failure(r, s)
+            if not did_something(s, read_only):
+                looked = ", ".join(a.command for a in s.sub_actions) or "nothing"
+                error = f"the call did nothing: it ran only {looked}, which changes nothing"
+                return Failure(r, dataclasses.replace(s, error=error))
     return None
 
 

@@ -1,6 +1,7 @@
 """Scoring a candidate action set on its training episodes, as the paper does.
 
-* correction rate: the share of learned-action calls that ran without error;
+* correction rate: the share of learned-action calls that ran without error (and did
+  something: `did_something`);
 * learned share: the share of all steps that were successful learned-action calls;
 * success rate: the share of episodes won.
 
@@ -11,10 +12,10 @@ it (learning/learner.py), it is not a term of the total.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from learnact.agents.trajectory import EpisodeRecord
+from learnact.agents.trajectory import EpisodeRecord, StepRecord
 
 TERMS = ("correction", "learned_share", "success")
 STATE_TERMS = TERMS
@@ -40,13 +41,30 @@ def default_terms(state_observations: bool) -> tuple[str, ...]:
     return STATE_TERMS if state_observations else EVENT_TERMS
 
 
-def score(records: Sequence[EpisodeRecord], terms: Sequence[str] = TERMS) -> Score:
+def did_something(step: StepRecord, read_only: Callable[[str], bool] | None = None) -> bool:
+    """A valid learned call that ran at least one basic action that is not read-only. A
+    small learner guards its actions into no-ops (``if obj in inventory(): ...``), which
+    never fail: counted as correct they would win selection (departure from the paper)."""
+    if not step.valid:
+        return False
+    if read_only is None:
+        return True
+    return any(a.valid and not read_only(a.command) for a in step.sub_actions)
+
+
+def score(
+    records: Sequence[EpisodeRecord],
+    terms: Sequence[str] = TERMS,
+    read_only: Callable[[str], bool] | None = None,
+) -> Score:
+    """``read_only`` tells read-only basic-action commands (a learned call that ran only
+    those did nothing and is not counted correct)."""
     bad = set(terms) - set(TERMS)
     if bad:
         raise ValueError(f"unknown score terms: {sorted(bad)}")
     steps = [s for r in records for s in r.steps]
     learned = [s for s in steps if s.learned_call]
-    ok = [s for s in learned if s.valid]
+    ok = [s for s in learned if did_something(s, read_only)]
     values = {
         "correction": len(ok) / len(learned) if learned else 0.0,
         "learned_share": len(ok) / len(steps) if steps else 0.0,

@@ -214,3 +214,10 @@ def test_valid_actions_read_as_basic_action_calls(families, fmt):
         assert unmatched == []
     finally:
         episode.close()
+
+
+def test_inventory_look_and_examine_are_read_only(families):
+    family = families[("put", "old")]
+    assert [a.name for a in family.basic_actions if a.read_only] == ["examine", "inventory", "look"]
+    assert family.is_read_only("inventory") and family.is_read_only("examine desk 2")
+    assert not family.is_read_only("go to desk 2") and not family.is_read_only("open drawer 1")

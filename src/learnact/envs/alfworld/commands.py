@@ -74,9 +74,10 @@ BASIC_ACTIONS: tuple[BasicAction, ...] = (
         (_O,),
         "Look closely at an object you hold or a receptacle you are at.",
         "examine {obj}",
+        read_only=True,
     ),
-    BasicAction("inventory", (), "List what you are carrying.", "inventory"),
-    BasicAction("look", (), "Describe where you are and what you see.", "look"),
+    BasicAction("inventory", (), "List what you are carrying.", "inventory", read_only=True),
+    BasicAction("look", (), "Describe where you are and what you see.", "look", read_only=True),
 )
 
 _PUT = re.compile(r"^(?:put|place)\s+(?P<o>.+?)\s+(?:in/on|in|on|into|onto)\s+(?P<r>.+)$")
