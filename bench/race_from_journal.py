@@ -4,12 +4,13 @@ With the acting model at temperature 0 and the response cache, an episode is the
 whichever selection plays it, so a race plays a subset of the episodes full selection
 played. This replays the race decisions (``learning/learner.py``: heat task, kept share,
 the previous best as the bar) over the journal's episodes and counts their acting calls
-(each step's call plus the repeat guard's new tries). The count is exact as long as the
+(each step's call plus the repeat guard's new tries), scoring as the learner does (a
+learned call that ran only read-only basic actions did nothing). The count is exact as long as the
 race keeps the library full selection kept in every round (later rounds revise it); the
 script says when it does not. Variants that change the episodes themselves (no repeat
 guard in training) cannot be read from a journal: run them (bench/learning_cost.py).
 
-    python bench/race_from_journal.py RUN_DIR/learn/pddl_gripper/s0 [--json]
+    python bench/race_from_journal.py RUN_DIR/learn/pddl_gripper/s0 --data-dir ../shared/data
 """
 
 from __future__ import annotations
@@ -27,11 +28,17 @@ def calls(episode: dict) -> int:
     return sum(1 + (s.get("resampled") or 0) for s in episode["steps"])
 
 
-def rank(episodes: list[dict], terms: tuple[str, ...]) -> tuple[float, float]:
+def did_something(step: dict, read_only) -> bool:  # noqa: ANN001 - learning/scoring.py's rule
+    return bool(step.get("valid")) and any(
+        a["valid"] and not read_only(a["command"]) for a in step.get("sub_actions") or []
+    )
+
+
+def rank(episodes: list[dict], terms: tuple[str, ...], read_only) -> tuple[float, float]:  # noqa: ANN001
     """The paper score (learning/scoring.py) and the mean progress: selection's order."""
     steps = [s for e in episodes for s in e["steps"]]
     learned = [s for s in steps if s.get("learned_call")]
-    ok = [s for s in learned if s.get("valid")]
+    ok = [s for s in learned if did_something(s, read_only)]
     values = {
         "correction": len(ok) / len(learned) if learned else 0.0,
         "learned_share": len(ok) / len(steps) if steps else 0.0,
@@ -42,7 +49,7 @@ def rank(episodes: list[dict], terms: tuple[str, ...]) -> tuple[float, float]:
     return (round(total, 9), progress)
 
 
-def replay(journal: Path, keep_share: float, bar: bool) -> dict:
+def replay(journal: Path, keep_share: float, bar: bool, data_dir: str | None = None) -> dict:
     events = [json.loads(line) for line in (journal / "learning.jsonl").open()]
     episodes: dict[str, dict[int, dict]] = {}
     for line in (journal / "trajectories.jsonl").open():
@@ -55,6 +62,9 @@ def replay(journal: Path, keep_share: float, bar: bool) -> dict:
     start = next(e for e in events if e["event"] == "start")
     train = start["train_tasks"]
     terms = EVENT_TERMS if start["family"].startswith("alfworld") else STATE_TERMS
+    from learnact.envs.registry import make_family
+
+    read_only = make_family(start["family"], data_dir).is_read_only
     failures = [e for e in events if e["event"] == "failure"]
     kept_by_full = [e["candidate"] for e in events if e["event"] == "best"]
     pools, pool = [], []
@@ -71,7 +81,7 @@ def replay(journal: Path, keep_share: float, bar: bool) -> dict:
         if not pool:
             kept = []
         else:
-            heats = {c: rank([episodes[c][heat]], terms) for c in pool}
+            heats = {c: rank([episodes[c][heat]], terms, read_only) for c in pool}
             total += sum(calls(episodes[c][heat]) for c in pool)
             ordered = sorted(pool, key=lambda c: (-heats[c][0], -heats[c][1], pool.index(c)))
             if len(pool) == 1 and not (bar and best):
@@ -79,11 +89,11 @@ def replay(journal: Path, keep_share: float, bar: bool) -> dict:
             else:
                 kept = ordered[: max(1, math.ceil(len(pool) * keep_share - 1e-9))]
                 if bar and best:
-                    line = rank([episodes[best][heat]], terms)
+                    line = rank([episodes[best][heat]], terms, read_only)
                     kept = [c for c in kept if heats[c] >= line]
             total += sum(calls(episodes[c][t]) for c in kept for t in train if t != heat)
         contenders = ([best] if best else []) + kept
-        scores = {c: rank([episodes[c][t] for t in train], terms) for c in contenders}
+        scores = {c: rank([episodes[c][t] for t in train], terms, read_only) for c in contenders}
         best = max(contenders, key=lambda c: (*scores[c], -contenders.index(c)))
         same = same and best == kept_by_full[i]
     full = sum(calls(e) for lib in episodes.values() for e in lib.values())
@@ -93,10 +103,11 @@ def replay(journal: Path, keep_share: float, bar: bool) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("journal", type=Path, help="a learner's output folder (learning.jsonl)")
+    ap.add_argument("--data-dir", help="the data root (default: LEARNACT_DATA or the cache)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     rows = {
-        f"race, keep {k}{', bar' if bar else ''}": replay(args.journal, share, bar)
+        f"race, keep {k}{', bar' if bar else ''}": replay(args.journal, share, bar, args.data_dir)
         for k, share in (("1/2", 0.5), ("1/4", 0.25))
         for bar in (False, True)
     }
