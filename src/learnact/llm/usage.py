@@ -170,8 +170,10 @@ class Usage:
             return {k: v.to_dict() for k, v in sorted(d.items())}
 
         with self._lock:
+            # Rows keep full precision: `from_dict` rebuilds every view from them, and
+            # views summed from rounded rows would differ from the rounded sums.
             rows = [
-                {"model": k[0], "run": k[1], "family": k[2], "purpose": k[3], **v.to_dict()}
+                {"model": k[0], "run": k[1], "family": k[2], "purpose": k[3], **asdict(v)}
                 for k, v in sorted(self._rows.items())
             ]
         return {
