@@ -4,8 +4,8 @@ With the acting model at temperature 0 and the response cache, an episode is the
 whichever selection plays it, so a race plays a subset of the episodes full selection
 played. This replays the race decisions (``learning/learner.py``: heat task, kept share,
 the previous best as the bar) over the journal's episodes and counts their acting calls
-(each step's call plus the repeat guard's new tries), scoring as the learner does (a
-learned call that ran only read-only basic actions did nothing). The count is exact as long as the
+(each step's call plus the repeat guard's new tries), scored by the learner's own `score`
+(a learned call that ran only read-only basic actions did nothing). The count is exact as long as the
 race keeps the library full selection kept in every round (later rounds revise it); the
 script says when it does not. Variants that change the episodes themselves (no repeat
 guard in training) cannot be read from a journal: run them (bench/learning_cost.py).
@@ -18,35 +18,32 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from dataclasses import fields
 from pathlib import Path
-
-STATE_TERMS = ("correction", "learned_share", "success")
-EVENT_TERMS = ("learned_share", "success")
 
 
 def calls(episode: dict) -> int:
     return sum(1 + (s.get("resampled") or 0) for s in episode["steps"])
 
 
-def did_something(step: dict, read_only) -> bool:  # noqa: ANN001 - learning/scoring.py's rule
-    return bool(step.get("valid")) and any(
-        a["valid"] and not read_only(a["command"]) for a in step.get("sub_actions") or []
-    )
+def record_of(episode: dict):  # noqa: ANN201 - an EpisodeRecord, imported late
+    """A trajectories.jsonl line as the EpisodeRecord the learner scored."""
+    from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction
 
+    def known(cls, d: dict) -> dict:  # noqa: ANN001
+        names = {f.name for f in fields(cls)}
+        return {k: v for k, v in d.items() if k in names}
 
-def rank(episodes: list[dict], terms: tuple[str, ...], read_only) -> tuple[float, float]:  # noqa: ANN001
-    """The paper score (learning/scoring.py) and the mean progress: selection's order."""
-    steps = [s for e in episodes for s in e["steps"]]
-    learned = [s for s in steps if s.get("learned_call")]
-    ok = [s for s in learned if did_something(s, read_only)]
-    values = {
-        "correction": len(ok) / len(learned) if learned else 0.0,
-        "learned_share": len(ok) / len(steps) if steps else 0.0,
-        "success": sum(bool(e.get("won")) for e in episodes) / len(episodes),
-    }
-    total = sum(values[t] for t in terms)
-    progress = sum(e.get("progress") or 0.0 for e in episodes) / len(episodes)
-    return (round(total, 9), progress)
+    steps = [
+        StepRecord(
+            **{
+                **known(StepRecord, s),
+                "sub_actions": [SubAction(**known(SubAction, a)) for a in s["sub_actions"]],
+            }
+        )
+        for s in episode["steps"]
+    ]
+    return EpisodeRecord(**{**known(EpisodeRecord, episode), "steps": steps})
 
 
 def replay(journal: Path, keep_share: float, bar: bool, data_dir: str | None = None) -> dict:
@@ -61,10 +58,15 @@ def replay(journal: Path, keep_share: float, bar: bool, data_dir: str | None = N
         raise SystemExit(f"{journal}: the learner did not finish")
     start = next(e for e in events if e["event"] == "start")
     train = start["train_tasks"]
-    terms = EVENT_TERMS if start["family"].startswith("alfworld") else STATE_TERMS
     from learnact.envs.registry import make_family
+    from learnact.learning.scoring import default_terms, score
 
-    read_only = make_family(start["family"], data_dir).is_read_only
+    family = make_family(start["family"], data_dir)
+    terms = default_terms(family.state_observations)
+
+    def rank(played: list[dict]) -> tuple[float, float]:  # as the learner orders scores
+        return score([record_of(e) for e in played], terms, family.is_read_only).order
+
     failures = [e for e in events if e["event"] == "failure"]
     kept_by_full = [e["candidate"] for e in events if e["event"] == "best"]
     pools, pool = [], []
@@ -81,7 +83,7 @@ def replay(journal: Path, keep_share: float, bar: bool, data_dir: str | None = N
         if not pool:
             kept = []
         else:
-            heats = {c: rank([episodes[c][heat]], terms, read_only) for c in pool}
+            heats = {c: rank([episodes[c][heat]]) for c in pool}
             total += sum(calls(episodes[c][heat]) for c in pool)
             ordered = sorted(pool, key=lambda c: (-heats[c][0], -heats[c][1], pool.index(c)))
             if len(pool) == 1 and not (bar and best):
@@ -89,11 +91,11 @@ def replay(journal: Path, keep_share: float, bar: bool, data_dir: str | None = N
             else:
                 kept = ordered[: max(1, math.ceil(len(pool) * keep_share - 1e-9))]
                 if bar and best:
-                    line = rank([episodes[best][heat]], terms, read_only)
+                    line = rank([episodes[best][heat]])
                     kept = [c for c in kept if heats[c] >= line]
             total += sum(calls(episodes[c][t]) for c in kept for t in train if t != heat)
         contenders = ([best] if best else []) + kept
-        scores = {c: rank([episodes[c][t] for t in train], terms, read_only) for c in contenders}
+        scores = {c: rank([episodes[c][t] for t in train]) for c in contenders}
         best = max(contenders, key=lambda c: (*scores[c], -contenders.index(c)))
         same = same and best == kept_by_full[i]
     full = sum(calls(e) for lib in episodes.values() for e in lib.values())

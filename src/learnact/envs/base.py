@@ -235,18 +235,24 @@ class TaskFamily(ABC):
         """An environment command (e.g. from ``valid_actions()``) as the basic-action call
         the agent writes, ``pick ball1 rooma left`` -> ``pick('ball1', 'rooma', 'left')``;
         the command itself when no basic action's template fits it."""
-        text = " ".join(command.split())
-        for a in self.basic_actions:
-            if m := _template_pattern(a.command).fullmatch(text):
-                return f"{a.name}({', '.join(repr(v) for v in m.groups())})"
-        return command
+        found = self._basic_action_of(command)
+        if found is None:
+            return command
+        action, args = found
+        return f"{action.name}({', '.join(repr(v) for v in args)})"
 
     def is_read_only(self, command: str) -> bool:
         """Whether environment ``command`` is a read-only basic action (it changes nothing)."""
+        found = self._basic_action_of(command)
+        return found is not None and found[0].read_only
+
+    def _basic_action_of(self, command: str) -> tuple[BasicAction, tuple[str, ...]] | None:
+        """The first basic action whose command template fits ``command``, and its arguments."""
         text = " ".join(command.split())
-        return any(
-            a.read_only and _template_pattern(a.command).fullmatch(text) for a in self.basic_actions
-        )
+        for a in self.basic_actions:
+            if m := _template_pattern(a.command).fullmatch(text):
+                return a, m.groups()
+        return None
 
     def action(self, name: str) -> BasicAction | None:
         for a in self.basic_actions:

@@ -254,16 +254,12 @@ class Learner:
         else:
             heats = {c.id: self._play(c, [task]) for c in racing}
         heat_scores = {c.id: score(heats[c.id], self.terms, self._read_only) for c in racing}
-
-        def rank(s: Score) -> tuple[float, float]:
-            return (round(s.total, 9), s.progress)
-
         ranked = sorted(
-            racing, key=lambda c: (*(-x for x in rank(heat_scores[c.id])), racing.index(c))
+            racing, key=lambda c: (*(-x for x in heat_scores[c.id].order), racing.index(c))
         )
         share = ranked[: max(1, math.ceil(len(racing) * self.cfg.race_keep - 1e-9))]
-        line = rank(score([bar], self.terms, self._read_only)) if bar is not None else None
-        keep = [c for c in share if line is None or rank(heat_scores[c.id]) >= line]
+        line = score([bar], self.terms, self._read_only).order if bar is not None else None
+        keep = [c for c in share if line is None or heat_scores[c.id].order >= line]
         for c in racing:
             if c in keep:
                 continue
@@ -473,5 +469,5 @@ def _best(cands: Sequence[Candidate]) -> Candidate | None:
         return None
     return max(
         scored,
-        key=lambda c: (round(c.score.total, 9), c.score.progress, -scored.index(c)),  # type: ignore[union-attr]
+        key=lambda c: (*c.score.order, -scored.index(c)),  # type: ignore[union-attr]
     )

@@ -33,6 +33,12 @@ class Score:
     failed_learned_calls: int
     progress: float = 0.0  # mean progress rate of the episodes (tie-breaker, not a term)
 
+    @property
+    def order(self) -> tuple[float, float]:
+        """How selection compares scores: the paper's total (rounded, so that float noise
+        never decides), then the mean progress."""
+        return (round(self.total, 9), self.progress)
+
     def to_dict(self) -> dict[str, float | int]:
         return asdict(self)
 
