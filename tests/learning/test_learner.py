@@ -208,6 +208,63 @@ def test_parse_proposal_drops_shadowing_and_refuses_unknown_calls():
     assert ok.functions == ("g",) and ok.example_call == "g('lamp1')"
 
 
+def test_parse_proposal_leaves_out_functions_that_can_never_act():
+    import pytest
+
+    from learnact.learning.code import CodeProblem, parse_proposal
+
+    basic = {"switch_on", "switch_off"}
+    # The 1.5B learner's fake actions: a made-up observation, a plan it returns.
+    with pytest.raises(CodeProblem, match="fake, plan never call a basic action"):
+        parse_proposal(
+            "```python\ndef fake(x):\n    print('Lamps that are on: ' + x)\n\n"
+            "def plan():\n    return ['on lamp1', 'on lamp3']\n```",
+            basic,
+        )
+    mixed = parse_proposal(
+        "```python\ndef lamps(a, b):\n    return [a, b]\n\n"
+        "def both(a, b):\n    for x in lamps(a, b):\n        outer(x)\n\n"
+        "def outer(x):\n    return inner(x)\n\n"
+        "def inner(x):\n    return switch_on(x)\n\n"
+        "def fake(x):\n    return 'Lamps that are on: ' + x\n```\n"
+        "Example: fake('lamp1')\nExample: both('lamp1', 'lamp3')",
+        basic,
+    )
+    # A pure helper that an acting function calls stays, and so do actions that act only
+    # through other functions; the fake goes, and so does its example.
+    assert mixed.functions == ("lamps", "both", "outer", "inner")
+    assert mixed.inert == ("fake",) and "def fake" not in mixed.code
+    assert mixed.example_call == "both('lamp1', 'lamp3')"
+    # An Update that rewrites only a helper the library calls is not mistaken for a fake.
+    helper_only = "```python\ndef lamps(a, b):\n    return [b, a]\n```"
+    with pytest.raises(CodeProblem, match="lamps never call a basic action"):
+        parse_proposal(helper_only, basic, also_known={"both"})
+    update = parse_proposal(helper_only, basic, also_known={"both"}, called_elsewhere={"lamps"})
+    assert update.functions == ("lamps",) and update.inert == ()
+    # Calling an existing learned action counts as acting.
+    assert parse_proposal(
+        "```python\ndef again(a, b):\n    return both(a, b)\n```", basic, also_known={"both"}
+    ).functions == ("again",)
+
+
+def test_creation_leaves_out_a_fake_action_and_keeps_the_real_one(
+    lights, sandbox, scripted, tmp_path
+):
+    fake_too = GOOD.replace(
+        "```\nExample",
+        "\n\ndef look_lamps():\n    print('Lamps that are on: lamp1, lamp3.')\n```\nExample",
+    )
+    assert "def look_lamps" in fake_too
+    learner = scripted([{"purpose": "create_actions", "response": fake_too}, *SUPPORT])
+    result = Learner(
+        lights, learner, scripted([GOAL_CALL]), sandbox, cfg(rounds=0), Journal(tmp_path)
+    ).learn()
+    assert result.best is not None
+    assert [a.name for a in result.best.library.actions] == ["pair"]
+    created = [e for e in read_events(tmp_path) if e["event"] == "created"]
+    assert created[0]["inert"] == ["look_lamps"] and created[0]["tries"] == 1
+
+
 def test_a_learned_call_failing_in_the_usage_example_is_revised_from(
     lights, sandbox, scripted, tmp_path
 ):

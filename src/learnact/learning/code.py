@@ -26,6 +26,7 @@ class ProposedCode:
     functions: tuple[str, ...]
     example_call: str | None
     dropped: tuple[str, ...] = ()  # re-definitions of basic actions, left out
+    inert: tuple[str, ...] = ()  # functions that can never act, left out
 
 
 def extract_code(text: str) -> str:
@@ -39,6 +40,7 @@ def parse_proposal(
     basic_actions: set[str],
     *,
     also_known: set[str] | frozenset[str] = frozenset(),
+    called_elsewhere: set[str] | frozenset[str] = frozenset(),
     require_functions: bool = True,
 ) -> ProposedCode:
     """The functions and the example call in a creation/fix answer; raises `CodeProblem`.
@@ -47,6 +49,9 @@ def parse_proposal(
     library an Update extends). A function that takes a basic action's name (small models
     often re-implement the basic actions before composing them) is left out, so that calls
     of that name reach the real basic action; an answer with nothing else is refused.
+    So is a function that can never act (`inert_functions`; ``called_elsewhere`` names
+    the ones an extended library calls): it is left out, and an answer of nothing but
+    such functions is refused.
     """
     code = extract_code(text)
     if not code:
@@ -97,14 +102,30 @@ def parse_proposal(
         raise CodeProblem(
             f"names that are never defined: {where}; pass them as parameters or define them"
         )
+    inert = inert_functions(code, set(basic_actions) | set(also_known), set(called_elsewhere))
+    if inert and set(inert) >= set(functions):
+        raise CodeProblem(
+            f"{', '.join(inert)} never call a basic action, so they cannot change anything: "
+            "an action must act through the basic actions "
+            f"({', '.join(sorted(basic_actions))}), not print or return an observation itself"
+        )
+    if inert:
+        tree = ast.parse(code)
+        tree.body = [
+            n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in inert)
+        ]
+        code = ast.unparse(tree)
+        functions = tuple(n for n in functions if n not in inert)
     example = None
     outside = _BLOCK.sub("", text)
     for m in _EXAMPLE.finditer(outside):
         candidate = m.group(1).strip().strip("`")
-        if _is_call(candidate):
+        if _is_call(candidate) and _called_name(candidate) not in inert:
             example = candidate
             break
-    return ProposedCode(code=code, functions=functions, example_call=example, dropped=dropped)
+    return ProposedCode(
+        code=code, functions=functions, example_call=example, dropped=dropped, inert=inert
+    )
 
 
 def undefined_names(code: str, known: set[str]) -> dict[str, set[str]]:
@@ -146,6 +167,43 @@ def undefined_names(code: str, known: set[str]) -> dict[str, set[str]]:
         if missing:
             out[fn.name] = missing
     return out
+
+
+def inert_functions(
+    code: str, acting: set[str], called_elsewhere: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The top-level functions that no other function calls and that never reach, through
+    the module's own functions, a call of a name in ``acting`` (basic actions, an extended
+    library). Such a function cannot change the environment: the 1.5B learner writes
+    ones that print a plan or ``return True``. Helpers other functions call are left alone."""
+    tree = ast.parse(code)
+    fns = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    calls = {name: _called_names(fn) for name, fn in fns.items()}
+    acts = {name for name, called in calls.items() if called & acting}
+    grew = True
+    while grew:
+        new = {name for name, called in calls.items() if called & acts} - acts
+        acts |= new
+        grew = bool(new)
+    used = set(called_elsewhere).union(*((c - {name}) for name, c in calls.items()))
+    return tuple(name for name in fns if name not in acts and name not in used)
+
+
+def called_names(source: str) -> set[str]:
+    """Every plain name the code calls."""
+    return _called_names(ast.parse(source))
+
+
+def _called_names(node: ast.AST) -> set[str]:
+    return {
+        c.func.id
+        for c in ast.walk(node)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+    }
+
+
+def _called_name(line: str) -> str:
+    return ast.parse(line, mode="eval").body.func.id  # type: ignore[attr-defined]
 
 
 def _is_call(line: str) -> bool:

@@ -248,6 +248,7 @@ def create_candidate(
                 candidate=index,
                 functions=list(proposal.functions),
                 dropped=list(proposal.dropped),  # re-defined basic actions, left out
+                inert=list(proposal.inert),  # functions that never act, left out
                 code_sha256=hashlib.sha256(proposal.code.encode()).hexdigest(),
                 tries=attempt + 1,
             )

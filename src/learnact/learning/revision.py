@@ -19,7 +19,13 @@ from typing import Any
 
 from learnact.agents.trajectory import EpisodeRecord, StepRecord
 from learnact.envs.base import TaskFamily
-from learnact.learning.code import CodeProblem, extract_code, merge_functions, parse_proposal
+from learnact.learning.code import (
+    CodeProblem,
+    called_names,
+    extract_code,
+    merge_functions,
+    parse_proposal,
+)
 from learnact.learning.creation import (
     CreationConfig,
     describe,
@@ -211,7 +217,11 @@ def _update(
     for attempt in range(cfg.max_fix_tries + 1):
         try:
             proposal = parse_proposal(
-                text, basic, also_known=set(_defined(library.source)), require_functions=True
+                text,
+                basic,
+                also_known=set(_defined(library.source)),
+                called_elsewhere=called_names(library.source),
+                require_functions=True,
             )
             merged, changed = merge_functions(library.source, proposal.code)
             parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
