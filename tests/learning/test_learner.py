@@ -237,10 +237,35 @@ def test_parse_proposal_leaves_out_functions_that_can_never_act():
     assert mixed.example_call == "both('lamp1', 'lamp3')"
     # An Update that rewrites only a helper the library calls is not mistaken for a fake.
     helper_only = "```python\ndef lamps(a, b):\n    return [b, a]\n```"
-    with pytest.raises(CodeProblem, match="lamps never call a basic action"):
+    with pytest.raises(CodeProblem, match="lamps never calls a basic action"):
         parse_proposal(helper_only, basic, also_known={"both"})
-    update = parse_proposal(helper_only, basic, also_known={"both"}, called_elsewhere={"lamps"})
+    update = parse_proposal(helper_only, basic, also_known={"both"}, used_elsewhere={"lamps"})
     assert update.functions == ("lamps",) and update.inert == ()
+    # Only what a kept function uses is kept: a fake's own helper goes with it, and so do
+    # two fakes that call each other.
+    with pytest.raises(CodeProblem, match="fake, plan never call"):
+        parse_proposal(
+            "```python\ndef fake(x):\n    print(plan(x))\n\ndef plan(x):\n    return [x]\n```",
+            basic,
+        )
+    with pytest.raises(CodeProblem, match="ping, pong never call"):
+        parse_proposal(
+            "```python\ndef ping(n):\n    return pong(n - 1)\n\n"
+            "def pong(n):\n    return ping(n) if n else 'done'\n```",
+            basic,
+        )
+    # Actions passed as values act; helpers used as values or decorators stay.
+    values = parse_proposal(
+        "```python\ndef all_on(xs):\n    return list(map(switch_on, xs))\n\n"
+        "def toggle(x):\n    for f in [switch_on, switch_off]:\n        f(x)\n\n"
+        "def _key(x):\n    return x[-1]\n\n"
+        "def logged(f):\n    return f\n\n"
+        "@logged\ndef sorted_on(a, b):\n    for x in sorted([a, b], key=_key):\n"
+        "        switch_on(x)\n```",
+        basic,
+    )
+    assert values.functions == ("all_on", "toggle", "_key", "logged", "sorted_on")
+    assert values.inert == ()
     # Calling an existing learned action counts as acting.
     assert parse_proposal(
         "```python\ndef again(a, b):\n    return both(a, b)\n```", basic, also_known={"both"}
@@ -263,6 +288,51 @@ def test_creation_leaves_out_a_fake_action_and_keeps_the_real_one(
     assert [a.name for a in result.best.library.actions] == ["pair"]
     created = [e for e in read_events(tmp_path) if e["event"] == "created"]
     assert created[0]["inert"] == ["look_lamps"] and created[0]["tries"] == 1
+
+
+def test_update_of_a_helper_is_taken_and_one_that_stops_an_action_acting_is_refused(
+    lights, sandbox, scripted, tmp_path
+):
+    # pair acts only through the helper _lamps, whose bug (a stray 0) makes pair fail.
+    helper_bug = (
+        "```python\ndef _lamps(a, b):\n    return [a, b + '0']\n\n"
+        "def pair(a, b):\n    for x in _lamps(a, b):\n        switch_on(x)\n```\n"
+        "Example: pair('lamp0', 'lamp2')"
+    )
+    fix_helper = (
+        "Diagnosis: the helper adds a stray 0.\nImprovement: Update\n"
+        "```python\ndef _lamps(a, b):\n    return [a, b]\n```"
+    )
+    # Rewrites pair so that it no longer acts: refused after merging, and the fix thread
+    # is told why.
+    breaks_pair = (
+        "Diagnosis: pair should only report.\nImprovement: Update\n"
+        "```python\ndef pair(a, b):\n    return _lamps(a, b)\n```"
+    )
+    learner = scripted(
+        [
+            {"purpose": "create_actions", "response": helper_bug},
+            {"purpose": "revise", "responses": [breaks_pair, fix_helper]},
+            {"purpose": "fix_actions", "response": breaks_pair.split("Update\n")[1]},
+            *SUPPORT,
+        ]
+    )
+    result = Learner(
+        lights,
+        learner,
+        scripted([GOAL_CALL]),
+        sandbox,
+        cfg(rounds=1, revisions=2),
+        Journal(tmp_path),
+    ).learn()
+    events = read_events(tmp_path)
+    errors = [e["error"] for e in events if e["event"] == "validation" and e.get("revision")]
+    assert errors[0] == errors[-2] and "after this update _lamps, pair never call" in errors[0]
+    assert errors[-1] is None
+    kinds = [e["kind"] for e in events if e["event"] == "revision"]
+    assert kinds == ["none", "update"]
+    assert result.best.origin == "update" and result.best.score.success == 1.0
+    assert "return [a, b]" in result.best.library.source
 
 
 def test_a_learned_call_failing_in_the_usage_example_is_revised_from(

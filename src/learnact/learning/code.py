@@ -40,7 +40,7 @@ def parse_proposal(
     basic_actions: set[str],
     *,
     also_known: set[str] | frozenset[str] = frozenset(),
-    called_elsewhere: set[str] | frozenset[str] = frozenset(),
+    used_elsewhere: set[str] | frozenset[str] = frozenset(),
     require_functions: bool = True,
 ) -> ProposedCode:
     """The functions and the example call in a creation/fix answer; raises `CodeProblem`.
@@ -49,8 +49,8 @@ def parse_proposal(
     library an Update extends). A function that takes a basic action's name (small models
     often re-implement the basic actions before composing them) is left out, so that calls
     of that name reach the real basic action; an answer with nothing else is refused.
-    So is a function that can never act (`inert_functions`; ``called_elsewhere`` names
-    the ones an extended library calls): it is left out, and an answer of nothing but
+    So is a function that can never act (`inert_functions`; ``used_elsewhere`` names
+    the ones an extended library uses): it is left out, and an answer of nothing but
     such functions is refused.
     """
     code = extract_code(text)
@@ -102,13 +102,9 @@ def parse_proposal(
         raise CodeProblem(
             f"names that are never defined: {where}; pass them as parameters or define them"
         )
-    inert = inert_functions(code, set(basic_actions) | set(also_known), set(called_elsewhere))
+    inert = inert_functions(code, set(basic_actions) | set(also_known), set(used_elsewhere))
     if inert and set(inert) >= set(functions):
-        raise CodeProblem(
-            f"{', '.join(inert)} never call a basic action, so they cannot change anything: "
-            "an action must act through the basic actions "
-            f"({', '.join(sorted(basic_actions))}), not print or return an observation itself"
-        )
+        raise CodeProblem(never_acts(inert, basic_actions))
     if inert:
         tree = ast.parse(code)
         tree.body = [
@@ -170,36 +166,47 @@ def undefined_names(code: str, known: set[str]) -> dict[str, set[str]]:
 
 
 def inert_functions(
-    code: str, acting: set[str], called_elsewhere: set[str] | frozenset[str] = frozenset()
+    code: str, acting: set[str], used_elsewhere: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
-    """The top-level functions that no other function calls and that never reach, through
-    the module's own functions, a call of a name in ``acting`` (basic actions, an extended
-    library). Such a function cannot change the environment: the 1.5B learner writes
-    ones that print a plan or ``return True``. Helpers other functions call are left alone."""
+    """The top-level functions that can never act, in order: none of the names they refer
+    to (called, passed as a value, used as a decorator) is in ``acting`` (basic actions, an
+    extended library's actions) or a function of the module that acts, and no function that
+    is kept (acting, or used by a kept one, or in ``used_elsewhere``) refers to them. Such a
+    function cannot change the environment: the 1.5B learner writes ones that print a
+    made-up observation or return a plan."""
     tree = ast.parse(code)
     fns = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
-    calls = {name: _called_names(fn) for name, fn in fns.items()}
-    acts = {name for name, called in calls.items() if called & acting}
-    grew = True
-    while grew:
-        new = {name for name, called in calls.items() if called & acts} - acts
-        acts |= new
-        grew = bool(new)
-    used = set(called_elsewhere).union(*((c - {name}) for name, c in calls.items()))
-    return tuple(name for name in fns if name not in acts and name not in used)
+    refs = {name: referenced_names(fn) for name, fn in fns.items()}
+    kept = {name for name, r in refs.items() if r & acting}
+    kept = _closure(kept, lambda name: {n for n, r in refs.items() if name in r})  # callers
+    kept |= set(used_elsewhere) & set(fns)
+    kept = _closure(kept, lambda name: refs[name] & set(fns))  # what kept ones use
+    return tuple(name for name in fns if name not in kept)
 
 
-def called_names(source: str) -> set[str]:
-    """Every plain name the code calls."""
-    return _called_names(ast.parse(source))
+def never_acts(names: tuple[str, ...] | list[str], basic_actions: set[str]) -> str:
+    """The message for functions that can never act."""
+    verb = "never calls" if len(names) == 1 else "never call"
+    return (
+        f"{', '.join(names)} {verb} a basic action, so the agent could not change anything "
+        f"with it: an action must act through the basic actions "
+        f"({', '.join(sorted(basic_actions))}), not print or return an observation itself"
+    )
 
 
-def _called_names(node: ast.AST) -> set[str]:
-    return {
-        c.func.id
-        for c in ast.walk(node)
-        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
-    }
+def _closure(start: set[str], step) -> set[str]:
+    done, todo = set(start), list(start)
+    while todo:
+        for name in step(todo.pop()) - done:
+            done.add(name)
+            todo.append(name)
+    return done
+
+
+def referenced_names(node: ast.AST | str) -> set[str]:
+    """Every plain name the code reads: calls, values passed on, decorators."""
+    tree = ast.parse(node) if isinstance(node, str) else node
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _called_name(line: str) -> str:

@@ -21,10 +21,12 @@ from learnact.agents.trajectory import EpisodeRecord, StepRecord
 from learnact.envs.base import TaskFamily
 from learnact.learning.code import (
     CodeProblem,
-    called_names,
     extract_code,
+    inert_functions,
     merge_functions,
+    never_acts,
     parse_proposal,
+    referenced_names,
 )
 from learnact.learning.creation import (
     CreationConfig,
@@ -220,10 +222,16 @@ def _update(
                 text,
                 basic,
                 also_known=set(_defined(library.source)),
-                called_elsewhere=called_names(library.source),
+                used_elsewhere=referenced_names(library.source),
                 require_functions=True,
             )
             merged, changed = merge_functions(library.source, proposal.code)
+            # An Update must not leave a function unable to act (rewritten into a print,
+            # or acting only through the function it rewrote).
+            was_inert = set(inert_functions(library.source, basic))
+            broken = [n for n in inert_functions(merged, basic) if n not in was_inert]
+            if broken:
+                raise CodeProblem("after this update " + never_acts(broken, basic))
             parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
             error = validate_code(
                 family, sandbox, merged, proposal.example_call, validation_task, cfg.timeout_s
