@@ -88,3 +88,17 @@ def test_truncated_program_runs_what_was_written_completely(lights, sandbox, scr
     rec = CodeAsPoliciesAgent(lights, model, sandbox).run(0)
     assert rec.won and rec.n_basic_actions == 2
     assert "cut at the token limit" in rec.error
+
+
+def test_a_program_that_re_defines_basic_actions_calls_the_real_ones(lights, sandbox, scripted):
+    # As the 1.5B model wrote for gripper: copies of the actions that only return text.
+    copies = (
+        "```python\ndef switch_on(lamp):\n    return f\"switch_on('{lamp}')\"\n\n"
+        "def both(a, b):\n    switch_on(a)\n    switch_on(b)\n\n"
+        "print(switch_on('lamp1'))\nboth('lamp3', 'lamp3')\n```"
+    )
+    model = scripted([{"purpose": "program", "response": copies}])
+    rec = CodeAsPoliciesAgent(lights, model, sandbox).run(0)
+    assert rec.won and rec.n_basic_actions == 3  # lamp1, lamp3, lamp3 again
+    assert "re-defined the basic action(s) switch_on" in rec.error
+    assert "def switch_on" not in rec.steps[0].call and "def both" in rec.steps[0].call

@@ -15,6 +15,7 @@ from typing import Any
 from learnact.agents.observe import describe_error
 from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction, TrajectoryWriter
 from learnact.envs.base import TaskFamily
+from learnact.library.format import without_functions
 from learnact.prompts import render
 
 _BLOCK = re.compile(r"```(?:python|py)?\s*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
@@ -46,6 +47,26 @@ def defines_functions(program: str) -> bool:
     except SyntaxError:
         return False
     return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in ast.walk(tree))
+
+
+def without_basic_actions(program: str, family: TaskFamily) -> tuple[str, tuple[str, ...]]:
+    """The program minus its top-level functions named like a basic action, and their names.
+
+    A small model re-implements the actions it was given (``def pick(...): return
+    f"pick(...)"``) and then calls its own copies, so the program runs and acts not once.
+    The learner's answers are treated the same way (``learning.code.parse_proposal``).
+    """
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return program, ()  # the sandbox reports the error
+    basic = {a.name for a in family.basic_actions}
+    shadowing = tuple(
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name in basic
+    )
+    return (without_functions(program, shadowing) if shadowing else program), shadowing
 
 
 class CodeAsPoliciesAgent:
@@ -121,6 +142,13 @@ class CodeAsPoliciesAgent:
                 program, dropped = salvage_truncated(program)
                 if dropped:
                     record.error = f"the program was cut at the token limit; its last {dropped} line(s) were dropped"
+            program, shadowing = without_basic_actions(program, self.family)
+            if shadowing:
+                note = (
+                    f"the program re-defined the basic action(s) {', '.join(shadowing)}; "
+                    "those definitions were left out so that its calls reach the real actions"
+                )
+                record.error = f"{record.error}; {note}" if record.error else note
             step = self._execute(episode, program)
             step.prompt, step.completion, step.latency_s = (
                 prompt_ref,

@@ -6,7 +6,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from learnact.library.format import _BUILTIN_NAMES, unknown_calls
+from learnact.library.format import _BUILTIN_NAMES, unknown_calls, without_functions
 
 _BLOCK = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
 _EXAMPLE = re.compile(r"^\s*(?:#\s*)?example\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -71,10 +71,8 @@ def parse_proposal(
             "the basic actions as they are"
         )
     if dropped:
-        tree.body = [
-            n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in dropped)
-        ]
-        code = ast.unparse(tree)
+        code = without_functions(code, dropped)
+        tree = ast.parse(code)
     # Top-level statements other than defs, imports and docstrings would run on every
     # step; keep only the definitions.
     kept = [
@@ -106,11 +104,7 @@ def parse_proposal(
     if inert and set(inert) >= set(functions):
         raise CodeProblem(never_acts(inert, basic_actions))
     if inert:
-        tree = ast.parse(code)
-        tree.body = [
-            n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in inert)
-        ]
-        code = ast.unparse(tree)
+        code = without_functions(code, inert)
         functions = tuple(n for n in functions if n not in inert)
     example = None
     outside = _BLOCK.sub("", text)

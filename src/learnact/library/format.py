@@ -294,6 +294,17 @@ def unknown_calls(source: str, basic_actions: set[str]) -> set[str]:
     return called - bound
 
 
+def without_functions(source: str, names: set[str] | tuple[str, ...]) -> str:
+    """``source`` without its top-level definitions of ``names`` (the rest unparsed as is)."""
+    tree = ast.parse(source)
+    tree.body = [
+        n
+        for n in tree.body
+        if not (isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name in names)
+    ]
+    return ast.unparse(tree)
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
