@@ -479,6 +479,7 @@ def test_training_repeat_guard_can_be_turned_down_to_save_acting_calls(
 
 
 SHADOW_ONLY = "```python\ndef switch_on(lamp):\n    return 'You switch on ' + lamp\n```\nExample: switch_on('lamp0')"
+FAKES_ONLY = "```python\ndef pair(a, b):\n    print('Lamps that are on: ' + a + ', ' + b)\n```\nExample: pair('lamp0', 'lamp2')"
 UNKNOWN = "```python\ndef pair(a, b):\n    teleport(a)\n    return switch_on(b)\n```\nExample: pair('lamp0', 'lamp2')"
 
 
@@ -487,6 +488,9 @@ UNKNOWN = "```python\ndef pair(a, b):\n    teleport(a)\n    return switch_on(b)\
     [
         # Only re-defined basic actions: nothing to fix, so a fresh creation sample.
         ([{"purpose": "create_actions", "responses": [SHADOW_ONLY, GOOD]}], ["create_actions"] * 2),
+        # Only functions that never act: nothing to fix either (the 1.5B learner's fix of
+        # such an answer copied it, 3 tries of 3, on the put learner at b4fd201).
+        ([{"purpose": "create_actions", "responses": [FAKES_ONLY, GOOD]}], ["create_actions"] * 2),
         # The fix repeats the broken answer word for word: asking again would too.
         (
             [

@@ -16,8 +16,17 @@ class CodeProblem(ValueError):
     """The learner's code cannot be used as it is; the message goes back to the learner."""
 
 
-class OnlyBasicActions(CodeProblem):
-    """Every function the answer defines re-defines a basic action: nothing new."""
+class NothingNew(CodeProblem):
+    """The answer holds no new action at all, so there is nothing to fix: small models
+    asked to fix such an answer copy it again (creation takes a fresh sample instead)."""
+
+
+class OnlyBasicActions(NothingNew):
+    """Every function the answer defines re-defines a basic action."""
+
+
+class NothingActs(NothingNew):
+    """Every new function the answer defines can never act."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,7 @@ def parse_proposal(
         )
     inert = inert_functions(code, set(basic_actions) | set(also_known), set(used_elsewhere))
     if inert and set(inert) >= set(functions):
-        raise CodeProblem(never_acts(inert, basic_actions))
+        raise NothingActs(never_acts(inert, basic_actions))
     if inert:
         code = without_functions(code, inert)
         functions = tuple(n for n in functions if n not in inert)

@@ -17,7 +17,7 @@ from typing import Any
 from learnact.envs.base import TaskFamily
 from learnact.learning.code import (
     CodeProblem,
-    OnlyBasicActions,
+    NothingNew,
     ProposedCode,
     function_source,
     parse_proposal,
@@ -226,8 +226,9 @@ def create_candidate(
                 validation_task,
                 cfg.timeout_s,
             )
-        except OnlyBasicActions as e:
-            # Nothing new to fix; small models asked to fix it copy it again.
+        except NothingNew as e:
+            # Nothing new to fix (only re-defined basic actions, or only functions that
+            # never act); small models asked to fix it copy it again.
             error, restart = str(e), True
         except CodeProblem as e:
             error = str(e)
