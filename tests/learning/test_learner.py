@@ -488,8 +488,8 @@ UNKNOWN = "```python\ndef pair(a, b):\n    teleport(a)\n    return switch_on(b)\
     [
         # Only re-defined basic actions: nothing to fix, so a fresh creation sample.
         ([{"purpose": "create_actions", "responses": [SHADOW_ONLY, GOOD]}], ["create_actions"] * 2),
-        # Only functions that never act: nothing to fix either (the 1.5B learner's fix of
-        # such an answer copied it, 3 tries of 3, on the put learner at b4fd201).
+        # Only functions that never act: nothing to fix either (on the put learner at
+        # b4fd201, none of 4 fixes of such answers was usable: 2 copies, 2 syntax errors).
         ([{"purpose": "create_actions", "responses": [FAKES_ONLY, GOOD]}], ["create_actions"] * 2),
         # The fix repeats the broken answer word for word: asking again would too.
         (
