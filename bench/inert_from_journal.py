@@ -28,7 +28,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from learnact.envs.registry import make_family
-    from learnact.learning.code import CodeProblem, extract_code, parse_proposal
+    from learnact.learning.code import CodeProblem, NothingActs, extract_code, parse_proposal
 
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     seen: set[str] = set()
@@ -46,9 +46,7 @@ def main() -> int:
             seen.add(text)
             try:
                 proposal = parse_proposal(text, basic)
-            except CodeProblem as problem:
-                if "a basic action, so the agent could not change anything" not in str(problem):
-                    continue  # refused for another reason: not this rule's doing
+            except NothingActs:
                 tree = ast.parse(extract_code(text))
                 new = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
                 new = [n for n in new if n not in basic]
@@ -57,6 +55,8 @@ def main() -> int:
                 row["functions"] += len(new)
                 row["left out"] += len(new)
                 continue
+            except CodeProblem:
+                continue  # refused for another reason: not this rule's doing
             row["answers"] += 1
             row["functions"] += len(proposal.functions) + len(proposal.inert)
             row["left out"] += len(proposal.inert)
