@@ -79,12 +79,12 @@ def scrub(value: Any, root: str) -> Any:
     if isinstance(value, list):
         return [scrub(v, root) for v in value]
     if isinstance(value, str):
-        return value.replace(root, "<RUN>")
+        return value.replace(root, "<TMP>")
     return value
 
 
 def snapshot(run: Path) -> dict[str, Any]:
-    root = str(run)
+    root = str(run.parent)  # the test's temporary directory: the model file and the run
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
         with sqlite3.connect(run / "run.sqlite3") as c:
