@@ -3,7 +3,8 @@ libraries of a whole experiment must not change when the code is restructured.
 
 Two families (the lights example and a generated PDDL gripper), five methods (Act, ReAct,
 Act-Reflexion, Code-as-Policies, LearnAct with creation and one revision round), scripted
-models, the real sandbox and environments, one unit in flight so the order is fixed.
+models, the real sandbox and environments, one unit and one request in flight so that the
+order is fixed.
 Timings, paths of the temporary directory and usage are left out: usage is pinned by
 the budget tests (tests/runner/test_budget.py), and it was wrong before (issue 15).
 
@@ -144,7 +145,13 @@ def test_compare_is_unchanged_by_restructuring(tmp_path):
     model = tmp_path / "model.json"
     model.write_text(json.dumps({"rules": RULES, "default": "switch_on('lamp0')"}))
     run = tmp_path / "run"
-    env = {"LEARNACT_CACHE": str(tmp_path / "cache"), "GIT_DIR": str(tmp_path / "no-git")}
+    env = {
+        "LEARNACT_CACHE": str(tmp_path / "cache"),
+        "GIT_DIR": str(tmp_path / "no-git"),
+        # One request at a time: the learner plays training episodes in parallel up to
+        # the model's limit, and the scripted answers would then depend on thread timing.
+        "LEARNACT_LLM_CONCURRENCY": "1",
+    }
     r = run_cli(
         "compare",
         LIGHTS,
