@@ -19,6 +19,11 @@ environment says the action was not valid. Top-level functions listed in
     }
 
 Unknown keys are kept as they are, so later versions can add fields.
+
+Saving writes the pair as one unit (see ``_write_pair``): a crash at any point leaves a
+directory that loads as the old pair or as the new one, never as a mix (which would look
+like a hand edit). While a save runs, the directory also holds ``.library-save.json``, the
+save's journal; it is gone once the save completes.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ from learnact.errors import BadInput
 FORMAT_VERSION = 1
 ACTIONS_FILE = "actions.py"
 META_FILE = "library.json"
+#: the journal of a save in progress (the new text of both files); its appearance under
+#: this name is the commit point of a save, and it is removed once both files are written
+JOURNAL_FILE = ".library-save.json"
+JOURNAL_VERSION = 1
+_LIBRARY_FILES = (ACTIONS_FILE, META_FILE)
 
 _BUILTIN_NAMES = set(dir(builtins))
 
@@ -66,6 +76,7 @@ class LearnedAction:
     code_sha256: str | None = None
 
     def entry(self) -> dict[str, Any]:
+        """The action's entry under ``actions`` in ``library.json`` (JSON-ready dict)."""
         return {
             "description": self.description,
             "notes": list(self.notes),
@@ -80,11 +91,14 @@ class LearnedAction:
 
     @property
     def signature(self) -> str:
+        """``name(param, ...)``, as the agent sees it."""
         return f"{self.name}({', '.join(self.params)})"
 
 
 @dataclass
 class ActionLibrary:
+    """A library in memory: ``actions.py`` text, its actions, and ``library.json`` data."""
+
     source: str
     actions: list[LearnedAction]
     usage_example: str = ""
@@ -112,6 +126,9 @@ class ActionLibrary:
 
         With ``detect_edits``, an action whose code or text differs from its last recorded
         version is taken as a hand edit and recorded as a new version (with a warning).
+        ``origin`` names the code in messages. Raises ``BadInput`` on an unsupported
+        ``format_version``, code that does not parse, actions listed in ``meta`` that the
+        code lacks, or notes that are not a list of strings.
         """
         meta = dict(meta or {})
         version = meta.pop("format_version", FORMAT_VERSION)
@@ -193,7 +210,11 @@ class ActionLibrary:
         failure: dict[str, Any] | None = None,
         first: bool = False,
     ) -> LearnedAction:
-        """Record the action's current code and text as a new version in its lineage."""
+        """Record the action's current code and text as a new version in its lineage.
+
+        ``first`` records the first version (1) of an action with no lineage yet. Returns the
+        action; raises ``KeyError`` when the library has no action ``name``.
+        """
         a = self.action(name)
         if a is None:
             raise KeyError(name)
@@ -219,22 +240,44 @@ class ActionLibrary:
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> ActionLibrary:
+        """Read the library in ``directory`` (``actions.py``, optional ``library.json``).
+
+        A save that a crash interrupted after its commit point is finished first (both
+        files then hold the version it was writing; if the directory cannot be written,
+        that version is loaded from the journal all the same); ``load_warnings`` says so.
+        Hand edits are detected and recorded as new versions (``from_source``).
+
+        Raises ``BadInput`` when ``actions.py`` is missing or does not parse, when
+        ``library.json`` is not a JSON object, or on any error ``from_source`` raises.
+        """
         d = Path(directory)
+        pending, notes = _finish_interrupted_save(d)
         code_path, meta_path = d / ACTIONS_FILE, d / META_FILE
-        if not code_path.is_file():
-            raise BadInput(f"not an action library: {code_path} is missing")
+        code = pending.get(ACTIONS_FILE)
+        if code is None:
+            if not code_path.is_file():
+                raise BadInput(f"not an action library: {code_path} is missing")
+            code = code_path.read_text(encoding="utf-8")
+        meta_text = pending.get(META_FILE)
+        if meta_text is None and meta_path.is_file():
+            meta_text = meta_path.read_text(encoding="utf-8")
         meta: dict[str, Any] = {}
-        if meta_path.is_file():
+        if meta_text is not None:
             try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                meta = json.loads(meta_text)
             except json.JSONDecodeError as e:
                 raise BadInput(f"{meta_path} is not valid JSON: {e}") from e
             if not isinstance(meta, dict):
                 raise BadInput(f"{meta_path} must hold a JSON object")
-        return cls.from_source(code_path.read_text(encoding="utf-8"), meta, origin=str(code_path))
+        lib = cls.from_source(code, meta, origin=str(code_path))
+        for note in notes:
+            warnings.warn(note, stacklevel=2)
+        lib.load_warnings[:0] = notes
+        return lib
 
     # --- persistence --------------------------------------------------------------------
     def to_meta(self) -> dict[str, Any]:
+        """The ``library.json`` data (JSON-ready dict, ``format_version`` first)."""
         return {
             "format_version": FORMAT_VERSION,
             "family": self.family,
@@ -245,19 +288,31 @@ class ActionLibrary:
         }
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write both files atomically (a crash leaves the old or the new file, never half)."""
+        """Write ``actions.py`` and ``library.json`` into ``directory`` as one unit.
+
+        The directory is created if needed. A crash at any point leaves a directory that
+        ``load`` reads as the old pair or as the new pair, never as a mix of the two.
+        Returns the directory. Raises ``OSError`` when the directory cannot be written
+        (the files on disk then still load as the old or the new pair).
+        """
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        _atomic_write(d / ACTIONS_FILE, self.source)
-        _atomic_write(d / META_FILE, json.dumps(self.to_meta(), indent=2) + "\n")
+        _write_pair(
+            d,
+            {ACTIONS_FILE: self.source, META_FILE: json.dumps(self.to_meta(), indent=2) + "\n"},
+        )
         return d
 
     # --- checks and views ---------------------------------------------------------------
     def action(self, name: str) -> LearnedAction | None:
+        """The action called ``name``, or None."""
         return next((a for a in self.actions if a.name == name), None)
 
     def check_calls(self, basic_actions: set[str]) -> None:
-        """Refuse code that calls names that are neither basic actions nor defined here."""
+        """Refuse code that calls names that are neither basic actions nor defined here.
+
+        ``basic_actions``: the family's basic action names. Raises ``BadInput`` naming them.
+        """
         undefined = unknown_calls(self.source, basic_actions)
         if undefined:
             raise BadInput(
@@ -276,7 +331,10 @@ def _top_level_functions(source: str, origin: str) -> dict[str, ast.FunctionDef]
 
 
 def unknown_calls(source: str, basic_actions: set[str]) -> set[str]:
-    """Names called in ``source`` that nothing defines (basic actions, builtins, or the code)."""
+    """Names called in ``source`` that nothing defines (basic actions, builtins, or the code).
+
+    Raises ``SyntaxError`` when ``source`` does not parse.
+    """
     tree = ast.parse(source)
     bound: set[str] = set(basic_actions) | _BUILTIN_NAMES | {"ActionFailed"}
     called: set[str] = set()
@@ -295,7 +353,10 @@ def unknown_calls(source: str, basic_actions: set[str]) -> set[str]:
 
 
 def without_functions(source: str, names: set[str] | tuple[str, ...]) -> str:
-    """``source`` without its top-level definitions of ``names`` (the rest unparsed as is)."""
+    """``source`` without its top-level definitions of ``names`` (the rest unparsed as is).
+
+    Raises ``SyntaxError`` when ``source`` does not parse.
+    """
     tree = ast.parse(source)
     tree.body = [
         n
@@ -316,11 +377,117 @@ def _function_text(source: str, name: str) -> str:
     raise KeyError(name)
 
 
+# --- saving the pair as one unit -----------------------------------------------------------
+#
+# Why a journal (redo log) and not the alternatives:
+# * A new sibling directory switched in by renaming: POSIX cannot rename a directory over a
+#   non-empty one, so the switch takes two renames with a moment where the library is
+#   missing; and a shell or process whose working directory is the library keeps the old one.
+# * versions/ plus an atomically replaced pointer: the top-level actions.py and
+#   library.json would become links or copies, which people cannot simply edit and commit.
+# * A manifest of both hashes written last: it tells a crash from a hand edit, but a crash
+#   between the two renames has already replaced one file, so neither complete pair is
+#   left on disk to load.
+# So the save first writes the *new text of both files* into one journal file, renamed into
+# place (the commit point), then replaces the two files one by one, then removes the
+# journal. Before the commit point the old pair is untouched; after it, ``load`` finishes
+# the save from the journal (roll forward). The top-level files stay plain files, and a
+# real hand edit (no journal) is detected by the hashes in library.json as before.
+
+
+def _write_pair(d: Path, texts: dict[str, str]) -> None:
+    """Replace the files ``texts`` names (file name -> new text) in ``d`` as one unit."""
+    for stale in d.glob(".*.tmp"):  # left by a save killed before its cleanup could run
+        if stale.name.startswith(tuple(f".{n}." for n in (*_LIBRARY_FILES, JOURNAL_FILE))):
+            stale.unlink(missing_ok=True)
+    journal = {
+        "journal_version": JOURNAL_VERSION,
+        "files": {
+            name: {"old_sha256": _file_sha(d / name), "sha256": _sha(text), "text": text}
+            for name, text in texts.items()
+        },
+    }
+    _atomic_write(d / JOURNAL_FILE, json.dumps(journal) + "\n")
+    _fsync_dir(d)  # the commit point is durable before any library file changes
+    for name, text in texts.items():
+        _atomic_write(d / name, text)
+    _fsync_dir(d)
+    os.unlink(d / JOURNAL_FILE)
+    _fsync_dir(d)
+
+
+def _finish_interrupted_save(d: Path) -> tuple[dict[str, str], list[str]]:
+    """Roll forward a save whose journal ``d`` still holds; no journal: nothing to do.
+
+    Each file still holding its text from before that save gets the journal's text; one
+    that already holds it is left, and so is one changed since (by hand: it is not
+    overwritten, and hand-edit detection then sees it). Returns the texts to read instead
+    of the files when the directory could not be written (file name -> text), and notes
+    for ``load_warnings``.
+    """
+    path = d / JOURNAL_FILE
+    if not path.is_file():
+        return {}, []
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        if journal.get("journal_version") != JOURNAL_VERSION:
+            raise ValueError(f"journal_version {journal.get('journal_version')!r}")
+        entries = journal["files"]
+        for name, e in entries.items():
+            if name not in _LIBRARY_FILES or _sha(e["text"]) != e["sha256"]:
+                raise ValueError(f"bad entry {name!r}")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        return {}, [f"ignored {path}: not a save journal this learnact reads ({e})"]
+    pending: dict[str, str] = {}
+    notes: list[str] = []
+    for name, e in entries.items():
+        now = _file_sha(d / name)
+        if now == e["sha256"]:
+            continue
+        if now != e["old_sha256"]:
+            notes.append(f"{d / name} changed after an interrupted save; kept as it is")
+            continue
+        pending[name] = e["text"]
+    try:
+        for name, text in pending.items():
+            _atomic_write(d / name, text)
+        _fsync_dir(d)
+        os.unlink(path)
+        _fsync_dir(d)
+    except OSError as e:
+        return pending, [
+            f"could not finish an interrupted save in {d} ({e}); loaded the version it was "
+            "writing from its journal",
+            *notes,
+        ]
+    return {}, [f"finished an interrupted save in {d}", *notes]
+
+
+def _file_sha(path: Path) -> str | None:
+    """SHA-256 of the file's bytes, or None when there is no such file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _fsync_dir(d: Path) -> None:
+    """Make renames in ``d`` durable (POSIX; elsewhere a no-op)."""
+    if os.name != "posix":
+        return
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` (UTF-8, newlines as given): old or new, never half."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
