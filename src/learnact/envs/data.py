@@ -1,8 +1,8 @@
 """Finding task data on disk and fingerprinting it.
 
 Every command that takes a task family accepts ``--data-dir DIR``; without it we use
-``$LEARNACT_DATA``, then learnact's own data cache. DIR may be the data *root* (holding
-e.g. ``pddl/agentboard``) or the family's own directory.
+``$LEARNACT_DATA``, then learnact's own data cache (the ladder is `learnact.paths.data_root`).
+DIR may be the data *root* (holding e.g. ``pddl/agentboard``) or the family's own directory.
 """
 
 from __future__ import annotations
@@ -13,20 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_cache_dir
-
 from learnact.errors import DataNotFound
-
-ENV_VAR = "LEARNACT_DATA"
-
-
-def cache_dir() -> Path:
-    """learnact's cache root (``$LEARNACT_CACHE`` or the platform cache dir)."""
-    return Path(os.environ.get("LEARNACT_CACHE") or user_cache_dir("learnact"))
-
-
-def default_data_root() -> Path:
-    return cache_dir() / "data"
+from learnact.paths import data_root
 
 
 @dataclass(frozen=True)
@@ -49,14 +37,7 @@ def resolve_family_dir(
     ``subdir`` is the family's place under a data root (e.g. ``"pddl/agentboard"``);
     ``looks_like_family_dir`` recognises the family's own directory when DIR points at it.
     """
-    if data_dir is not None:
-        candidates = [(Path(data_dir), "--data-dir")]
-    elif os.environ.get(ENV_VAR):
-        candidates = [(Path(os.environ[ENV_VAR]), f"${ENV_VAR}")]
-    else:
-        candidates = [(default_data_root(), "cache")]
-    base, how = candidates[0]
-    base = base.expanduser()
+    base, how = data_root(data_dir)
     if not base.is_dir():
         raise DataNotFound(f"data directory not found: {base} (from {how}).{_hint(hint)}")
     if looks_like_family_dir(base):
@@ -72,14 +53,6 @@ def resolve_family_dir(
 
 def _hint(hint: str) -> str:
     return f" {hint}" if hint else ""
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def fingerprint(named_hashes: Iterable[tuple[str, str]]) -> str:

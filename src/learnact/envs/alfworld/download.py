@@ -3,40 +3,41 @@
 ALFWorld publishes no checksum for its archives, so we check what we can: the HTTP length,
 the zip's own CRC of every member (``ZipFile.testzip``), safe member paths, and that games
 are really inside; the archive's sha256 is recorded in ``.learnact-download.json`` next to
-the data (and checked when the caller gives one). Extraction goes to a temporary
-directory beside the destination and is moved into place only when complete.
+the data (and checked when the caller gives one).
+
+The archive is fetched by `learnact.download.download` to ``.<dest name>.download.zip``
+beside the destination (an interrupted fetch resumes there on the next call, and the
+archive is deleted once used); extraction goes to a temporary directory beside the
+destination and is moved into place only when complete. Errors are learnact's one
+`DownloadError`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
+from learnact.download import DownloadError, Progress, download, sha256_file
 from learnact.envs.alfworld.locate import game_root
 from learnact.envs.alfworld.tasks import GAME_FILE
-from learnact.errors import LearnactError
+from learnact.paths import ALFWORLD_DATA_ENV
+
+__all__ = ["GAMES_URL", "MANIFEST", "DownloadError", "download_games"]
 
 # From alfworld 0.4.2's `alfworld-download` (TW_PDDL_FILES_URL): the game files
 # (json_2.1.1/{train,valid_seen,valid_unseen}/.../game.tw-pddl), newer game format.
 GAMES_URL = "https://github.com/alfworld/alfworld/releases/download/0.4.0/json_2.1.2_tw-pddl.zip"
 MANIFEST = ".learnact-download.json"
 TIMEOUT_S = 60
-CHUNK = 1 << 16
-
-Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes or None)
-
-
-class DownloadError(LearnactError):
-    """The archive could not be fetched, or is not a complete ALFWorld game archive."""
+OFFLINE_HINT = (
+    "On a machine with internet, download {url}, unzip it into a directory DIR (giving "
+    "DIR/json_2.1.1/...) and pass --data-dir DIR (or set {env}=DIR)."
+)
 
 
 def download_games(
@@ -46,56 +47,34 @@ def download_games(
     sha256: str | None = None,
     force: bool = False,
 ) -> Path:
-    """Fill ``dest`` with ALFWorld's game files (``dest/json_2.1.1/...``); returns ``dest``."""
+    """Fill ``dest`` with ALFWorld's game files (``dest/json_2.1.1/...``); returns ``dest``.
+
+    Nothing is fetched when ``dest`` already holds games, unless ``force`` (then files of
+    the archive replace those there). ``progress(done, total)`` gets bytes of the archive
+    so far and its size (None if unknown); ``sha256`` (hex) is checked when given. Raises
+    `DownloadError`: unreachable, HTTP error, checksum mismatch, not a zip, a corrupt or
+    unsafe member, or no games inside; nothing is moved into ``dest`` then.
+    """
     dest = Path(dest).expanduser()
     if game_root(dest) is not None and not force:
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=f".{dest.name}.") as tmp:
-        archive = Path(tmp) / "games.zip"
-        digest = _fetch(url, archive, progress)
-        if sha256 and digest != sha256.lower():
-            raise DownloadError(
-                f"checksum mismatch for {url}: expected sha256 {sha256[:12]}..., got "
-                f"{digest[:12]}...; nothing was kept"
-            )
-        staged = Path(tmp) / "data"
-        _extract(archive, staged, url)
-        _copy_logic(staged)
-        (staged / MANIFEST).write_text(
-            json.dumps({"url": url, "sha256": digest, "size": archive.stat().st_size}, indent=1)
-        )
-        _move_into(staged, dest, force)
-    return dest
-
-
-def _fetch(url: str, target: Path, progress: Progress | None) -> str:
-    h = hashlib.sha256()
-    done = 0
+    archive = dest.parent / f".{dest.name}.download.zip"
+    hint = OFFLINE_HINT.format(url=url, env=ALFWORLD_DATA_ENV)
+    download(url, archive, sha256=sha256, progress=progress, timeout=TIMEOUT_S, offline_hint=hint)
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(target, "wb") as out:  # noqa: S310
-            length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
-            if progress:
-                progress(0, total)
-            while block := response.read(CHUNK):
-                out.write(block)
-                h.update(block)
-                done += len(block)
-                if progress:
-                    progress(done, total)
-    except urllib.error.HTTPError as e:
-        raise DownloadError(f"cannot download {url}: HTTP {e.code} {e.reason}") from e
-    except (urllib.error.URLError, OSError) as e:
-        reason = getattr(e, "reason", e)
-        raise DownloadError(
-            f"cannot download {url}: {reason}. Are you offline? On a machine with internet, "
-            f"download {url}, unzip it into a directory DIR (giving DIR/json_2.1.1/...) and "
-            "pass --data-dir DIR (or set ALFWORLD_DATA=DIR)."
-        ) from e
-    if total is not None and done != total:
-        raise DownloadError(f"incomplete download of {url}: got {done} of {total} bytes")
-    return h.hexdigest()
+        digest = sha256.lower() if sha256 else sha256_file(archive)
+        with tempfile.TemporaryDirectory(dir=dest.parent, prefix=f".{dest.name}.") as tmp:
+            staged = Path(tmp) / "data"
+            _extract(archive, staged, url)
+            _copy_logic(staged)
+            (staged / MANIFEST).write_text(
+                json.dumps({"url": url, "sha256": digest, "size": archive.stat().st_size}, indent=1)
+            )
+            _move_into(staged, dest, force)
+    finally:
+        archive.unlink(missing_ok=True)
+    return dest
 
 
 def _extract(archive: Path, staged: Path, url: str) -> None:

@@ -18,11 +18,18 @@ from pathlib import Path
 
 from learnact.envs.alfworld.commands import FORMAT_MARKERS, NEW, OLD, Format
 from learnact.envs.alfworld.tasks import GAME_FILE, TASK_TYPES
-from learnact.envs.data import ENV_VAR, default_data_root
 from learnact.errors import DataNotFound, MalformedTask
+from learnact.paths import (
+    ALFWORLD_DATA_ENV,
+    ALFWORLD_NEWFORMAT_SUBDIR,
+    ALFWORLD_SUBDIR,
+    data_root,
+)
 
-ALFWORLD_ENV = "ALFWORLD_DATA"
-SUBDIRS = {OLD: ("alfworld", "alfworld-newformat"), NEW: ("alfworld-newformat", "alfworld")}
+SUBDIRS = {
+    OLD: (ALFWORLD_SUBDIR, ALFWORLD_NEWFORMAT_SUBDIR),
+    NEW: (ALFWORLD_NEWFORMAT_SUBDIR, ALFWORLD_SUBDIR),
+}
 HINT = (
     "Run `learnact data alfworld` to download the game files, or pass --data-dir DIR "
     "(a directory holding alfworld/json_2.1.1/...)."
@@ -49,15 +56,7 @@ def game_root(d: Path) -> Path | None:
 
 def resolve(data_dir: str | os.PathLike[str] | None, fmt: str = "auto") -> tuple[Path, str]:
     """The ALFWorld data directory and where it came from."""
-    if data_dir is not None:
-        base, how = Path(data_dir), "--data-dir"
-    elif os.environ.get(ENV_VAR):
-        base, how = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
-    elif os.environ.get(ALFWORLD_ENV):
-        base, how = Path(os.environ[ALFWORLD_ENV]), f"${ALFWORLD_ENV}"
-    else:
-        base, how = default_data_root(), "cache"
-    base = base.expanduser()
+    base, how = data_root(data_dir, extra_env=(ALFWORLD_DATA_ENV,))
     if base.name.startswith("json_") and base.is_dir():  # pointed at json_2.1.1 itself
         base = base.parent
     if not base.is_dir():

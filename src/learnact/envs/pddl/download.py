@@ -1,18 +1,19 @@
-"""Download AgentBoard's PDDL domains and problems, verifying every file's sha256."""
+"""Download AgentBoard's PDDL domains and problems, verifying every file's sha256.
+
+Each file goes through `learnact.download.download` (resumed, checked, renamed into place
+atomically); its `DownloadError` is the one this module raises.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from learnact.envs.data import sha256_file
+from learnact.download import DownloadError, download, sha256_file
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl.generators import KINDS
-from learnact.errors import LearnactError
+
+__all__ = ["BASE_URL", "DownloadError", "download_agentboard", "expected_files"]
 
 # Pinned to the commit whose files known_sets.json records. This is the short hash from
 # the data README; the full 40-character hash should replace it once known.
@@ -22,10 +23,7 @@ BASE_URL = (
     "agentboard/environment/pddl_env/pddlgym/pddl/"
 )
 TIMEOUT_S = 30
-
-
-class DownloadError(LearnactError):
-    """A file could not be fetched or did not match its recorded checksum."""
+OFFLINE_HINT = "Copy the files by hand and pass --data-dir instead."
 
 
 def expected_files() -> dict[str, str]:
@@ -41,7 +39,12 @@ def expected_files() -> dict[str, str]:
 def download_agentboard(
     dest: Path, base_url: str = BASE_URL, progress: Callable[[str], None] | None = None
 ) -> Path:
-    """Fill ``dest`` with the AgentBoard files; files already there and verified are kept."""
+    """Fill ``dest`` with the AgentBoard files (``<kind>.pddl``, ``<kind>/pNN.pddl``); return it.
+
+    Files already there with the recorded sha256 are kept; ``progress(rel)`` is called with
+    the relative path of each file about to be fetched from ``base_url``. Raises
+    `DownloadError` (unreachable, HTTP error, or a checksum mismatch: that file is not kept).
+    """
     dest = Path(dest)
     base = base_url if base_url.endswith("/") else base_url + "/"
     for rel, sha in sorted(expected_files().items()):
@@ -50,35 +53,5 @@ def download_agentboard(
             continue
         if progress:
             progress(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _fetch_verified(base + rel, target, sha)
+        download(base + rel, target, sha256=sha, timeout=TIMEOUT_S, offline_hint=OFFLINE_HINT)
     return dest
-
-
-def _fetch_verified(url: str, target: Path, sha: str) -> None:
-    # Write next to the target, verify, then rename: a partial or bad file never appears.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:  # noqa: S310
-                    while block := response.read(1 << 16):
-                        out.write(block)
-            except urllib.error.HTTPError as e:
-                raise DownloadError(f"cannot download {url}: HTTP {e.code} {e.reason}") from e
-            except (urllib.error.URLError, OSError) as e:
-                reason = getattr(e, "reason", e)
-                raise DownloadError(
-                    f"cannot download {url}: {reason} (are you offline? copy the files "
-                    "by hand and pass --data-dir instead)"
-                ) from e
-        got = sha256_file(tmp)
-        if got != sha:
-            raise DownloadError(
-                f"checksum mismatch for {url}: expected sha256 {sha[:12]}..., got {got[:12]}...; "
-                "the file was not kept"
-            )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

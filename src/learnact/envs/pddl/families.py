@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnact.download import sha256_file
 from learnact.envs.base import BasicAction, DataSource, Split, TaskFamily, TaskSpec
-from learnact.envs.data import fingerprint, resolve_family_dir, sha256_file
+from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl import model as m
 from learnact.envs.pddl.episode import PddlEpisode, PddlTask
@@ -21,8 +22,8 @@ from learnact.envs.pddl.loader import load_domain, parse_problem_text
 from learnact.envs.pddl.resources import own_domain
 from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
 from learnact.errors import BadInput, DataNotFound
+from learnact.paths import PDDL_SUBDIR
 
-DATA_SUBDIR = "pddl/agentboard"
 DATA_HINT = "Run `learnact data pddl` to download it, or pass --data-dir DIR."
 
 
@@ -125,7 +126,7 @@ class PddlFamily(TaskFamily):
 def agentboard_family(kind: str, data_dir: str | None = None) -> PddlFamily:
     """``pddl/<kind>``: ``<kind>.pddl`` + ``<kind>/*.pddl`` under the resolved data dir."""
     resolved = resolve_family_dir(
-        DATA_SUBDIR,
+        PDDL_SUBDIR,
         lambda p: (p / f"{kind}.pddl").is_file() and (p / kind).is_dir(),
         data_dir,
         hint=DATA_HINT,
