@@ -15,6 +15,7 @@ import statistics
 import time
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.envs.registry import make_family
 from learnact.llm import make_model
 from learnact.sandbox import Sandbox
@@ -31,7 +32,9 @@ def main() -> int:
     model = make_model(args.model, cache=False)
     rows = []
     with Sandbox() as sandbox:
-        agent = ActAgent(family, model, sandbox, config=AgentConfig(max_steps=args.steps))
+        agent = ActAgent(
+            family, RunContext(model, sandbox), config=AgentConfig(max_steps=args.steps)
+        )
         last = [time.perf_counter()]
 
         def on_step(step) -> None:  # noqa: ANN001

@@ -22,9 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "examples"), str(REPO / "src")]
 
-from learnact.runner import compare  # noqa: E402
 from learnact.runner.executors.local import LocalExecutor  # noqa: E402
 from learnact.runner.experiment import parse_experiment  # noqa: E402
+from learnact.runner.plan import plan  # noqa: E402
+from learnact.runner.run import open_run, run_units  # noqa: E402
+from learnact.runner.units import WorkerSettings  # noqa: E402
 from tests.runner.standin import LightsServer  # noqa: E402
 
 
@@ -37,12 +39,12 @@ def one(spec: str, episodes: int, workers: int, root: Path) -> tuple[float, int]
             "model": spec,
         }
     )
-    p = compare.plan(exp)
+    p = plan(exp)
     run_dir = root / f"w{workers}"
-    store = compare.open_run(run_dir, p)
-    ex = LocalExecutor(exp, compare.WorkerSettings(no_cache=True), workers, store.add_event)
+    store = open_run(run_dir, p)
+    ex = LocalExecutor(exp, WorkerSettings(no_cache=True), workers, store.add_event)
     started = time.perf_counter()
-    summary = compare.run_units(store, p, ex, run_dir)
+    summary = run_units(store, p, ex, run_dir)
     elapsed = time.perf_counter() - started
     won = store.query("SELECT COUNT(*) AS n FROM episodes WHERE won = 1")[0]["n"]
     store.close()

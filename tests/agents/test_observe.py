@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from learnact.agents.observe import NOT_VALID, observe
+from learnact.sandbox.results import ErrorInfo
 
 BASE = dict(timed_out=False, timeout_s=10, last_state="S0", value=None, stdout="")
 
@@ -46,7 +45,7 @@ def test_learned_success_event_family_shows_all_observations():
 
 
 def test_learned_failure_part_way_gives_error_and_state_where_it_stopped():
-    err = SimpleNamespace(type="ActionFailed", message="bad")
+    err = ErrorInfo("ActionFailed", "bad")
     o = observe(
         sub_observations=[("S1", True), ("Not valid: drop needs carry.", False)],
         error=err,
@@ -61,7 +60,7 @@ def test_learned_failure_part_way_gives_error_and_state_where_it_stopped():
 
 
 def test_learned_failure_at_first_action_uses_previous_state():
-    err = SimpleNamespace(type="ActionFailed", message="bad")
+    err = ErrorInfo("ActionFailed", "bad")
     o = observe(
         sub_observations=[("Not valid.", False)],
         error=err,
@@ -74,7 +73,7 @@ def test_learned_failure_at_first_action_uses_previous_state():
 
 
 def test_event_family_failure_puts_error_first():
-    err = SimpleNamespace(type="ActionFailed", message="Nothing happens.")
+    err = ErrorInfo("ActionFailed", "Nothing happens.")
     o = observe(
         sub_observations=[("You open the fridge.", True), ("Nothing happens.", False)],
         error=err,
@@ -90,9 +89,7 @@ def test_event_family_failure_puts_error_first():
 
 
 def test_python_error_is_not_valid_with_the_error():
-    err = SimpleNamespace(
-        type="NameError", message="name 'carry' is not defined", frames=["line 1 in <step>"]
-    )
+    err = ErrorInfo("NameError", "name 'carry' is not defined", ("line 1 in <step>",))
     o = observe(
         sub_observations=[],
         error=err,

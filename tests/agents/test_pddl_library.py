@@ -7,6 +7,7 @@ from importlib import resources
 import pytest
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.agents.methods import MethodSetup, build_agent
 from learnact.envs.registry import make_family
 from learnact.errors import BadInput
@@ -35,7 +36,7 @@ def test_act_agent_wins_with_a_learned_action(gripper, library, sandbox, scripte
     first = gripper.make_episode(0).reset()
     assert "ball1 is at rooma" in first.goal and "Robby is at roomb" in first.observation
     model = scripted([{"purpose": "act", "response": "carry('ball1', 'roomb', 'rooma', 'left')"}])
-    rec = ActAgent(gripper, model, sandbox, library=library, method="learnact").run(0)
+    rec = ActAgent(gripper, RunContext(model, sandbox), library=library, method="learnact").run(0)
     assert rec.won and rec.n_steps == 1
     step = rec.steps[0]
     assert step.learned_call == "carry"
@@ -54,7 +55,9 @@ def test_learned_action_failing_part_way_reports_error_and_state(
     model = scripted(
         [{"purpose": "act", "response": "carry_pair('ball1', 'ball9', 'roomb', 'rooma')"}]
     )
-    rec = ActAgent(gripper, model, sandbox, library=library, config=AgentConfig(max_steps=1)).run(0)
+    rec = ActAgent(
+        gripper, RunContext(model, sandbox), library=library, config=AgentConfig(max_steps=1)
+    ).run(0)
     step = rec.steps[0]
     assert not step.valid and [s.valid for s in step.sub_actions] == [True, False]
     assert step.observation.startswith("Error in the learned action:")
@@ -68,7 +71,10 @@ def test_basic_action_cap_ends_a_step(gripper, sandbox, scripted):
     )
     model = scripted([{"purpose": "act", "response": "pace('roomb', 'rooma')"}])
     rec = ActAgent(
-        gripper, model, sandbox, library=lib, config=AgentConfig(max_steps=1, max_basic_actions=7)
+        gripper,
+        RunContext(model, sandbox),
+        library=lib,
+        config=AgentConfig(max_steps=1, max_basic_actions=7),
     ).run(0)
     step = rec.steps[0]
     assert len(step.sub_actions) == 7 and not step.valid
@@ -78,7 +84,7 @@ def test_basic_action_cap_ends_a_step(gripper, sandbox, scripted):
 def test_learnact_method_requires_a_library(gripper, sandbox, scripted):
     model = scripted([], default="x")
     with pytest.raises(BadInput, match="--library"):
-        build_agent("learnact", gripper, model, sandbox, MethodSetup())
+        build_agent("learnact", gripper, RunContext(model, sandbox), MethodSetup())
     bad = ActionLibrary.from_source("def fly(x):\n    teleport(x)\n    move(x, x)\n")
     with pytest.raises(BadInput, match="teleport"):
-        build_agent("learnact", gripper, model, sandbox, MethodSetup(library=bad))
+        build_agent("learnact", gripper, RunContext(model, sandbox), MethodSetup(library=bad))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from learnact.agents.context import RunContext
 from learnact.agents.methods import MethodSetup, build_agent
 from learnact.envs.registry import make_family
 
@@ -30,7 +31,7 @@ def gripper():
     ],
 )
 def test_scripted_winning_episode_wins(method, rules, gripper, sandbox, scripted):
-    agent = build_agent(method, gripper, scripted(rules), sandbox, MethodSetup())
+    agent = build_agent(method, gripper, RunContext(scripted(rules), sandbox), MethodSetup())
     rec = agent.run(0)
     assert rec.won and rec.progress == 1.0 and rec.method == method
     assert rec.n_basic_actions == 3
@@ -49,7 +50,7 @@ def test_scripted_losing_episode_loses(method, gripper, sandbox, scripted):
     )
     setup = MethodSetup()
     setup.config.max_steps = 6
-    rec = build_agent(method, gripper, model, sandbox, setup).run(0)
+    rec = build_agent(method, gripper, RunContext(model, sandbox), setup).run(0)
     assert not rec.won and rec.n_steps == 6 and rec.progress == 0.5
 
 
@@ -62,7 +63,7 @@ def test_repeat_guard_asks_again_when_a_failed_call_is_repeated(
     setup = MethodSetup()
     setup.config.max_steps = 4
     setup.config.repeat_retries = retries
-    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    rec = build_agent("act", gripper, RunContext(model, sandbox), setup).run(0)
     # The invalid step's observation says why and shows the current state.
     first = rec.steps[0].observation
     assert not rec.steps[0].valid and "requires that robby is at rooma" in first
@@ -84,7 +85,7 @@ def test_reflexion_on_pddl_learns_then_wins(gripper, sandbox, scripted):
     setup = MethodSetup(learner=learner)
     setup.config.max_steps = 4
     setup.config.repeat_retries = 0  # count the scripted answers one per step
-    agent = build_agent("act-reflexion", gripper, actor, sandbox, setup)
+    agent = build_agent("act-reflexion", gripper, RunContext(actor, sandbox), setup)
     assert agent.plan == "- Pick the ball up before moving."  # identical lessons kept once
     assert actor.usage.total.calls == 16
     assert agent.run(0).won
@@ -106,7 +107,7 @@ def test_fenced_and_unparsable_outputs_on_pddl(gripper, sandbox, scripted):
     )
     setup = MethodSetup()
     setup.config.repeat_retries = 0  # parsing alone: the guard would ask again instead
-    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    rec = build_agent("act", gripper, RunContext(model, sandbox), setup).run(0)
     kinds = [(s.kind, s.valid) for s in rec.steps]
     assert kinds[0] == ("action", True)
     assert kinds[1] == ("unparsable", False)
@@ -122,10 +123,10 @@ def test_a_usage_example_replaces_the_basic_action_example(gripper, sandbox, scr
         "def carry(b, f, t, g):\n    pick(b, f, g)\n    move(f, t)\n    return drop(b, t, g)\n",
         {"family": gripper.name, "actions": {"carry": {"description": "carry", "notes": []}}},
     )
-    plain = ActAgent(gripper, scripted([]), sandbox, library=lib).system_prompt()
+    plain = ActAgent(gripper, RunContext(scripted([]), sandbox), library=lib).system_prompt()
     assert "Example:\n" + gripper.example.strip() in plain
     lib.usage_example = "Goal: g\nObservation: o\nAction: carry('ball1', 'roomb', 'rooma', 'left')"
-    shown = ActAgent(gripper, scripted([]), sandbox, library=lib).system_prompt()
+    shown = ActAgent(gripper, RunContext(scripted([]), sandbox), library=lib).system_prompt()
     assert "Example (a real run that uses the learned actions):\n" + lib.usage_example in shown
     assert gripper.example.strip() not in shown
 
@@ -137,7 +138,7 @@ def test_repeat_guard_sees_a_failure_behind_a_check(gripper, sandbox, scripted):
     setup = MethodSetup()
     setup.config.max_steps = 5
     setup.config.repeat_retries = 1
-    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    rec = build_agent("act", gripper, RunContext(model, sandbox), setup).run(0)
     assert [s.kind for s in rec.steps[:2]] == ["action", "check"]
     assert rec.steps[2].resampled == 1 and rec.steps[2].call == WIN[0]
     assert rec.won
@@ -167,7 +168,7 @@ def test_repeat_guard_asks_again_when_the_answer_is_no_call(gripper, sandbox, sc
     setup = MethodSetup()
     setup.config.max_steps = 4
     setup.config.repeat_retries = retries
-    rec = build_agent("act", gripper, model, sandbox, setup).run(0)
+    rec = build_agent("act", gripper, RunContext(model, sandbox), setup).run(0)
     if retries:
         assert rec.steps[0].resampled == 1 and rec.steps[0].call == WIN[0]
         assert rec.won and len(rec.steps) == 3
@@ -180,5 +181,5 @@ def test_repeat_guard_leaves_react_thoughts_alone(gripper, sandbox, scripted):
     model = scripted([{"purpose": "act", "responses": ["Think: carry ball1 to rooma.", *WIN]}])
     setup = MethodSetup()
     setup.config.repeat_retries = 2
-    rec = build_agent("react", gripper, model, sandbox, setup).run(0)
+    rec = build_agent("react", gripper, RunContext(model, sandbox), setup).run(0)
     assert rec.steps[0].kind == "think" and rec.steps[0].resampled == 0 and rec.won

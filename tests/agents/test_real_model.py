@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.envs.registry import make_family
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig, create_candidate
 from learnact.learning.journal import Journal
 
@@ -23,7 +25,9 @@ def gripper():
 
 def test_act_agent_runs_real_inference_for_a_few_steps(gripper, sandbox, smollm):
     before = smollm.usage.total.calls
-    rec = ActAgent(gripper, smollm, sandbox, config=AgentConfig(max_steps=3, max_tokens=24)).run(0)
+    rec = ActAgent(
+        gripper, RunContext(smollm, sandbox), config=AgentConfig(max_steps=3, max_tokens=24)
+    ).run(0)
     assert 1 <= rec.n_steps <= 3
     # One call per step, plus the repeat guard's new tries.
     assert smollm.usage.total.calls - before == rec.n_steps + sum(s.resampled for s in rec.steps)
@@ -43,9 +47,9 @@ def test_creation_with_a_real_model_never_crashes(gripper, sandbox, smollm, tmp_
         candidates=1, max_fix_tries=1, max_tokens=160, describe_max_tokens=40, example_max_tokens=60
     )
     journal = Journal(tmp_path)
-    lib = create_candidate(
-        gripper, smollm, sandbox, 0, cfg, journal, validation_task=gripper.split.train[0]
-    )
+    ctx = LearnContext.for_run(smollm, smollm, sandbox, journal)
+    created = create_candidate(gripper, ctx, 0, cfg, validation_task=gripper.split.train[0])
+    lib = created.library if created is not None else None
     kinds = [e["event"] for e in journal.events]
     assert kinds.count("validation") >= 1
     if lib is None:

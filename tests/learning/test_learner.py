@@ -9,6 +9,7 @@ import pytest
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.trajectory import read_jsonl
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig
 from learnact.learning.journal import Journal, read_events
 from learnact.learning.learner import LearnConfig, Learner
@@ -59,7 +60,9 @@ def test_creation_retries_after_a_crash_and_keeps_the_fix(lights, sandbox, scrip
         ]
     )
     actor = scripted([GOAL_CALL])
-    result = Learner(lights, learner, actor, sandbox, cfg(rounds=0), Journal(tmp_path)).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), cfg(rounds=0)
+    ).learn()
     assert result.best is not None and result.best.score.success == 1.0
     lib = result.best.library
     assert [a.name for a in lib.actions] == ["pair"]
@@ -92,7 +95,9 @@ def test_update_fixes_a_buggy_action_and_the_score_rises(lights, sandbox, script
     )
     actor = scripted([GOAL_CALL])
     result = Learner(
-        lights, learner, actor, sandbox, cfg(rounds=2, revisions=1), Journal(tmp_path)
+        lights,
+        LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)),
+        cfg(rounds=2, revisions=1),
     ).learn()
     by_id = {c.id: c for c in result.candidates}
     assert by_id["c0"].score.success == 0.0 and by_id["c0"].score.failed_learned_calls > 0
@@ -114,7 +119,9 @@ def test_plan_note_reaches_the_agent_prompt(lights, sandbox, scripted, tmp_path)
     )
     actor = scripted([FIRST_STEP_BAD, GOAL_CALL])
     result = Learner(
-        lights, learner, actor, sandbox, cfg(rounds=1, revisions=1), Journal(tmp_path)
+        lights,
+        LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)),
+        cfg(rounds=1, revisions=1),
     ).learn()
     plan = next(c for c in result.candidates if c.origin == "plan")
     assert plan.library.action("pair").notes == ["Only pass lamps named in the goal."]
@@ -135,11 +142,8 @@ def test_selection_keeps_previous_best_when_revisions_are_worse(
     actor = scripted([FIRST_STEP_BAD, GOAL_CALL])
     result = Learner(
         lights,
-        learner,
-        actor,
-        sandbox,
+        LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)),
         cfg(rounds=2, revisions=2, train_steps=4),
-        Journal(tmp_path),
     ).learn()
     assert result.best.id == "c0"
     worse = [c for c in result.candidates if c.origin == "update"]
@@ -164,7 +168,9 @@ def test_budget_cap_stops_cleanly(lights, sandbox, scripted, tmp_path):
     )
     actor = scripted([GOAL_CALL])
     result = Learner(
-        lights, learner, actor, sandbox, cfg(candidates=2, budget_calls=6), Journal(tmp_path)
+        lights,
+        LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)),
+        cfg(candidates=2, budget_calls=6),
     ).learn()
     assert result.stopped.startswith("budget")
     end = [e for e in read_events(tmp_path) if e["event"] == "end"]
@@ -282,7 +288,9 @@ def test_creation_leaves_out_a_fake_action_and_keeps_the_real_one(
     assert "def look_lamps" in fake_too
     learner = scripted([{"purpose": "create_actions", "response": fake_too}, *SUPPORT])
     result = Learner(
-        lights, learner, scripted([GOAL_CALL]), sandbox, cfg(rounds=0), Journal(tmp_path)
+        lights,
+        LearnContext.for_run(learner, scripted([GOAL_CALL]), sandbox, Journal(tmp_path)),
+        cfg(rounds=0),
     ).learn()
     assert result.best is not None
     assert [a.name for a in result.best.library.actions] == ["pair"]
@@ -319,11 +327,8 @@ def test_update_of_a_helper_is_taken_and_one_that_stops_an_action_acting_is_refu
     )
     result = Learner(
         lights,
-        learner,
-        scripted([GOAL_CALL]),
-        sandbox,
+        LearnContext.for_run(learner, scripted([GOAL_CALL]), sandbox, Journal(tmp_path)),
         cfg(rounds=1, revisions=2),
-        Journal(tmp_path),
     ).learn()
     events = read_events(tmp_path)
     errors = [e["error"] for e in events if e["event"] == "validation" and e.get("revision")]
@@ -349,7 +354,9 @@ def test_a_learned_call_failing_in_the_usage_example_is_revised_from(
     )
     actor = scripted([{"purpose": "act", "response": "switch_on('lamp1')"}])
     result = Learner(
-        lights, learner, actor, sandbox, cfg(rounds=1, revisions=1), Journal(tmp_path)
+        lights,
+        LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)),
+        cfg(rounds=1, revisions=1),
     ).learn()
     events = read_events(tmp_path)
     failure = next(e for e in events if e["event"] == "failure")
@@ -400,7 +407,9 @@ def test_race_selection_plays_fewer_episodes_and_keeps_the_same_best(
         selection=selection,
         agent=AgentConfig(repeat_retries=0),
     )
-    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), config
+    ).learn()
     assert result.best.id == "c1" and result.best.score.success == 1.0
     events = read_events(tmp_path)
     raced_out = [e["candidate"] for e in events if e["event"] == "raced_out"]
@@ -444,7 +453,9 @@ def test_race_bar_stops_a_revision_that_loses_to_the_previous_best_on_the_heat(
         race_bar=race_bar,
         agent=AgentConfig(repeat_retries=0),
     )
-    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), config
+    ).learn()
     by_origin = {c.origin: c for c in result.candidates}
     worse, plan = by_origin["update"], by_origin["plan"]
     assert result.best.id == "c0"  # the note changes nothing: a tie keeps the earlier
@@ -470,7 +481,9 @@ def test_training_repeat_guard_can_be_turned_down_to_save_acting_calls(
     learner = scripted([{"purpose": "create_actions", "response": BUGGY}, *SUPPORT])
     actor = scripted([GOAL_CALL])  # the same failing call every step
     config = cfg(rounds=0, agent=AgentConfig(repeat_retries=2), train_repeat_retries=train_retries)
-    Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), config
+    ).learn()
     # Steps 2 and 3 repeat the call that just failed: the guard asks twice more each time,
     # unless training turns it off.
     assert actor.usage.total.calls == calls
@@ -506,7 +519,9 @@ def test_creation_starts_afresh_instead_of_fixing_what_cannot_be_fixed(
 ):
     learner = scripted([*rules, *SUPPORT])
     actor = scripted([GOAL_CALL])
-    result = Learner(lights, learner, actor, sandbox, cfg(rounds=0), Journal(tmp_path)).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), cfg(rounds=0)
+    ).learn()
     assert result.best is not None and result.best.score.success == 1.0
     events = read_events(tmp_path)
     creating = [e["purpose"] for e in events if e["event"] == "llm"]
@@ -532,7 +547,9 @@ def test_at_temperature_zero_creation_fixes_instead_of_restarting(
     actor = scripted([GOAL_CALL])
     config = cfg(rounds=0)
     config.creation.temperature = 0.0
-    result = Learner(lights, learner, actor, sandbox, config, Journal(tmp_path)).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), config
+    ).learn()
     assert result.best is not None
     events = read_events(tmp_path)
     assert [e["purpose"] for e in events if e["event"] == "llm"][:2] == [

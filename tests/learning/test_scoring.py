@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction
-from learnact.learning.revision import first_failure
+from learnact.learning.failure import first_failure
 from learnact.learning.scoring import score
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from learnact.agents.context import RunContext
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig
 from learnact.learning.journal import Journal, read_events
 from learnact.learning.usage import action_lines, execute_example, usage_example
@@ -30,9 +32,12 @@ def test_action_lines_reads_marked_lines_else_bare_calls():
     ]
 
 
-def test_execution_stops_at_the_first_invalid_line_and_keeps_real_observations(lights, sandbox):
+def test_execution_stops_at_the_first_invalid_line_and_keeps_real_observations(
+    lights, sandbox, scripted
+):
     lines = ["pair('lamp1', 'lamp0')", "switch_off('lamp0')", "pair('lamp9', 'lamp3')", "x()"]
-    ran = execute_example(lights, sandbox, library(), lines, task=0, timeout_s=5)
+    ctx = RunContext(scripted([]), sandbox)  # no model call is made
+    ran = execute_example(lights, ctx, library(), lines, task=0, timeout_s=5)
     assert (ran.lines, ran.valid, ran.learned_ok) == (4, 2, 1)
     assert ran.failure is not None and ran.failure.startswith("pair('lamp9', 'lamp3') -> ")
     assert ran.text.splitlines() == [
@@ -58,10 +63,10 @@ def test_a_failed_example_goes_back_to_the_learner_and_the_retry_is_kept(
             {"purpose": "usage_example", "response": "Action: pair('lamp9', 'lamp1')"},
         ]
     )
-    journal = Journal(tmp_path)
-    text = usage_example(
-        lights, learner, library(), CreationConfig(), journal, None, sandbox=sandbox, task=0
-    )
+    ctx = LearnContext.for_run(learner, learner, sandbox, Journal(tmp_path))
+    example = usage_example(lights, ctx, library(), CreationConfig(), task=0)
+    assert example.failure is None
+    text = example.text
     assert text.endswith(
         "Action: pair('lamp1', 'lamp3')\nObservation: Lamps that are on: lamp1, lamp3."
     )
@@ -76,14 +81,6 @@ def test_a_failed_example_goes_back_to_the_learner_and_the_retry_is_kept(
 def test_no_usage_example_rather_than_a_wrong_one(lights, sandbox, scripted, tmp_path):
     # Valid basic actions only: nothing shows a learned action, so nothing is kept.
     learner = scripted([{"purpose": "usage_example", "response": "Action: switch_on('lamp1')"}])
-    text = usage_example(
-        lights,
-        learner,
-        library(),
-        CreationConfig(),
-        Journal(tmp_path),
-        None,
-        sandbox=sandbox,
-        task=0,
-    )
-    assert text == ""
+    ctx = LearnContext.for_run(learner, learner, sandbox, Journal(tmp_path))
+    example = usage_example(lights, ctx, library(), CreationConfig(), task=0)
+    assert example.text == "" and example.failure is None

@@ -7,6 +7,7 @@ import warnings
 
 import pytest
 
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig
 from learnact.learning.journal import Journal
 from learnact.learning.learner import LearnConfig, Learner
@@ -29,7 +30,9 @@ def learned(lights, sandbox, scripted, tmp_path):
     cfg = LearnConfig(
         creation=CreationConfig(candidates=1), train_tasks=[0], train_steps=3, rounds=1, revisions=1
     )
-    result = Learner(lights, learner, actor, sandbox, cfg, Journal(tmp_path / "run")).learn()
+    result = Learner(
+        lights, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path / "run")), cfg
+    ).learn()
     first = result.candidates[0].library.save(tmp_path / "first")
     best = result.best.library.save(tmp_path / "best")
     return first, best

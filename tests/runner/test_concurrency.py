@@ -7,9 +7,11 @@ import time
 
 import pytest
 
-from learnact.runner import compare
 from learnact.runner.executors.local import LocalExecutor
 from learnact.runner.experiment import parse_experiment
+from learnact.runner.plan import plan
+from learnact.runner.run import RunSummary, open_run, run_units
+from learnact.runner.units import WorkerSettings
 from tests.helpers import EXAMPLES
 from tests.runner.standin import LightsServer
 
@@ -22,7 +24,7 @@ def lights_path(monkeypatch, tmp_path):
     sys.modules.pop("lights_env", None)
 
 
-def run(tmp_path, spec: str, workers: int, name: str) -> tuple[float, compare.RunSummary]:
+def run(tmp_path, spec: str, workers: int, name: str) -> tuple[float, RunSummary]:
     exp = parse_experiment(
         {
             "families": ["lights_env:LightsFamily[tasks=16]"],
@@ -31,11 +33,11 @@ def run(tmp_path, spec: str, workers: int, name: str) -> tuple[float, compare.Ru
             "model": spec,
         }
     )
-    p = compare.plan(exp)
-    store = compare.open_run(tmp_path / name, p)
-    ex = LocalExecutor(exp, compare.WorkerSettings(no_cache=True), workers, store.add_event)
+    p = plan(exp)
+    store = open_run(tmp_path / name, p)
+    ex = LocalExecutor(exp, WorkerSettings(no_cache=True), workers, store.add_event)
     started = time.perf_counter()
-    summary = compare.run_units(store, p, ex, tmp_path / name)
+    summary = run_units(store, p, ex, tmp_path / name)
     elapsed = time.perf_counter() - started
     store.close()
     return elapsed, summary

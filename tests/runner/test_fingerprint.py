@@ -7,8 +7,10 @@ import sys
 import pytest
 
 from learnact.errors import BadInput
-from learnact.runner import compare, fingerprint
+from learnact.runner import fingerprint
 from learnact.runner.experiment import parse_experiment
+from learnact.runner.plan import plan
+from learnact.runner.run import open_run
 
 FAMILY = "fp_family:Lamps"
 SOURCE = """
@@ -36,7 +38,7 @@ def exp(**kw):
 
 
 def test_fingerprint_covers_config_prompts_version_models_and_data(family_module):
-    p = compare.plan(exp())
+    p = plan(exp())
     fp = p.fingerprint
     assert set(fp) == {"config", "prompts", "learnact", "models", "data"}
     assert fp["models"]["actor"] == {"spec": "scripted:x", "temperature": 0.0, "max_tokens": 128}
@@ -49,31 +51,31 @@ def test_resume_refuses_any_change_and_says_what(tmp_path, family_module, monkey
 
     real_version = fingerprint.__version__
     run = tmp_path / "run"
-    compare.open_run(run, compare.plan(exp())).close()
-    compare.open_run(run, compare.plan(exp())).close()  # unchanged: accepted
+    open_run(run, plan(exp())).close()
+    open_run(run, plan(exp())).close()  # unchanged: accepted
 
     def refused(p) -> str:
         with pytest.raises(BadInput) as e:
-            compare.open_run(run, p)
+            open_run(run, p)
         return str(e.value)
 
-    assert "config.temperature: 0.0 -> 0.7" in refused(compare.plan(exp(temperature=0.7)))
-    assert "models.actor.spec" in refused(compare.plan(exp(model="scripted:y")))
+    assert "config.temperature: 0.0 -> 0.7" in refused(plan(exp(temperature=0.7)))
+    assert "models.actor.spec" in refused(plan(exp(model="scripted:y")))
     monkeypatch.setattr(fingerprint, "__version__", "99.0")
-    assert "learnact.version" in refused(compare.plan(exp()))
+    assert "learnact.version" in refused(plan(exp()))
     monkeypatch.setattr(fingerprint, "__version__", real_version)
     real = learnact.prompts.template_hashes
     monkeypatch.setattr(
         learnact.prompts, "template_hashes", lambda: {**real(), "act_system": "0" * 64}
     )
-    assert "prompts.act_system" in refused(compare.plan(exp()))
+    assert "prompts.act_system" in refused(plan(exp()))
     monkeypatch.setattr(learnact.prompts, "template_hashes", real)
     family_module.write_text(SOURCE + "\n# changed\n")
-    assert f"data.{FAMILY}.generated" in refused(compare.plan(exp()))
+    assert f"data.{FAMILY}.generated" in refused(plan(exp()))
 
 
 def test_a_directory_that_is_not_a_run_is_refused(tmp_path, family_module):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(BadInput, match="not a learnact run"):
-        compare.open_run(tmp_path, compare.plan(exp()))
+        open_run(tmp_path, plan(exp()))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fp_family.py", "notes.txt"]

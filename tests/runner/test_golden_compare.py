@@ -84,6 +84,12 @@ def scrub(value: Any, root: str) -> Any:
     return value
 
 
+def _slug(unit_id: str) -> str:
+    from learnact.runner.plan import slug
+
+    return slug(unit_id.split("|")[1])
+
+
 def snapshot(run: Path) -> dict[str, Any]:
     root = str(run.parent)  # the test's temporary directory: the model file and the run
 
@@ -178,6 +184,15 @@ def test_compare_is_unchanged_by_restructuring(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     got = snapshot(run)
+    # The run store holds every journal event of each learner, in journal order.
+    for learned in sorted((run / "learn").glob("*/s*")):
+        journal = [json.loads(line) for line in (learned / "learning.jsonl").open()]
+        unit = [
+            k for k in got["units"] if k.startswith("learn|") and learned.parent.name == _slug(k)
+        ]
+        assert len(unit) == 1
+        stored = [e[3] for e in got["events"] if e[0] == unit[0]]
+        assert stored == [scrub(e, str(run.parent)) for e in journal]
     if os.environ.get("LEARNACT_REGEN_GOLDEN") == "1":
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -10,17 +10,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from learnact.agents.context import RunContext
 from learnact.agents.history import History, Truncation
 from learnact.agents.observe import NOT_VALID, observe
 from learnact.agents.parsing import first_line_reply, parse_action, parse_think
-from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction, TrajectoryWriter
-from learnact.envs.base import TaskFamily
+from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction
+from learnact.envs.base import Episode, EpisodeExecutor, TaskFamily
 from learnact.library import ActionLibrary
+from learnact.llm.types import Completion
 from learnact.prompts import render
 
-CHECK_VALID = "check_valid_actions"
+#: The call an agent writes to list the valid actions (the environment's
+#: `learnact.envs.base.CHECK_VALID_COMMAND`, as Python).
+CHECK_VALID_CALL = "check_valid_actions"
 STOP = ["\nObservation"]
 
 
@@ -49,12 +52,8 @@ class AgentConfig:
     repeat_temperature: float = 0.8
 
 
-def _tokens(completion: Any) -> tuple[int, int]:
-    usage = getattr(completion, "usage", None)
-    return (
-        int(getattr(usage, "prompt_tokens", 0) or 0),
-        int(getattr(usage, "completion_tokens", 0) or 0),
-    )
+def _tokens(completion: Completion) -> tuple[int, int]:
+    return completion.usage.prompt_tokens, completion.usage.completion_tokens
 
 
 def default_truncation(model_spec: str) -> Truncation:
@@ -78,28 +77,25 @@ class ActAgent:
     def __init__(
         self,
         family: TaskFamily,
-        model: Any,
-        sandbox: Any,
+        ctx: RunContext,
         *,
         library: ActionLibrary | None = None,
         plan: str | None = None,
         config: AgentConfig | None = None,
         react: bool = False,
-        writer: TrajectoryWriter | None = None,
-        run: str | None = None,
         method: str | None = None,
         phase: str = "test",
         library_id: str | None = None,
     ) -> None:
         self.family = family
-        self.model = model
-        self.sandbox = sandbox
+        self.ctx = ctx
+        self.model = ctx.model
+        self.sandbox = ctx.sandbox
+        self.writer = ctx.writer
         self.library = library
         self.plan = plan
         self.config = config or AgentConfig()
         self.react = react
-        self.writer = writer
-        self.run_name = run
         self.phase = phase
         self.library_id = library_id
         self.method = method or ("react" if react else "act") + (
@@ -140,7 +136,7 @@ class ActAgent:
             task=task,
             task_name=spec.name,
             method=self.method,
-            model=getattr(self.model, "spec", str(self.model)),
+            model=self.model.spec,
             data_source=self.family.source.to_dict(),
             phase=self.phase,
             library=self.library_id,
@@ -154,14 +150,19 @@ class ActAgent:
             self.writer.add_episode(record)
         return record
 
-    def _play(self, episode: Any, record: EpisodeRecord, cfg: AgentConfig, on_step: Any) -> None:
+    def _play(
+        self,
+        episode: Episode,
+        record: EpisodeRecord,
+        cfg: AgentConfig,
+        on_step: Callable[[StepRecord], None] | None,
+    ) -> None:
         first = episode.reset()
         record.goal, record.first_observation = first.goal, first.observation
-        spec = getattr(self.model, "spec", "")
         history = History(
             window=cfg.history_window or self.family.history_window,
             token_budget=cfg.history_tokens,
-            truncation=cfg.truncation or default_truncation(str(spec)),
+            truncation=cfg.truncation or default_truncation(self.model.spec),
         )
         history.add(None, first.observation)
         system = self.system_prompt()
@@ -178,7 +179,6 @@ class ActAgent:
                     messages,
                     purpose="act",
                     family=self.family.name,
-                    run=self.run_name,
                     max_tokens=cfg.max_tokens,
                     temperature=cfg.temperature if k == 0 else cfg.repeat_temperature,
                     stop=STOP,
@@ -188,12 +188,13 @@ class ActAgent:
                 )
                 raw = completion.text or ""
                 reply = first_line_reply(raw)
-                tokens = tuple(a + b for a, b in zip(tokens, _tokens(completion), strict=True))
+                used = _tokens(completion)
+                tokens = (tokens[0] + used[0], tokens[1] + used[1])
                 resampled = k
                 if not self._ask_again(reply, record.steps):
                     break
             latency = time.perf_counter() - started
-            step = self._step(episode, index, reply, last_state)
+            step = self.play_line(episode, index, reply, last_state)
             step.prompt, step.completion = prompt_ref, raw
             step.latency_s = latency
             step.prompt_tokens, step.completion_tokens = tokens
@@ -220,7 +221,7 @@ class ActAgent:
         checks and unparsable answers change nothing in between)."""
         if self.react and parse_think(reply) is not None:
             return False
-        known = self.basic_names | self.learned_names | {CHECK_VALID}
+        known = self.basic_names | self.learned_names | {CHECK_VALID_CALL}
         call = parse_action(reply, known) or parse_action(reply)
         if call is None:
             return True
@@ -233,17 +234,21 @@ class ActAgent:
                 return True
         return False
 
-    def _step(self, episode: Any, index: int, reply: str, last_state: str) -> StepRecord:
+    def play_line(self, episode: Episode, index: int, reply: str, last_state: str) -> StepRecord:
+        """Play one answer line in a running ``episode`` as step ``index``: a ReAct thought,
+        ``check_valid_actions()``, or a call run in the sandbox. ``last_state`` is the
+        latest state observation (shown again after an invalid action in state families).
+        The step's prompt, completion and timing fields are left for the caller."""
         if self.react:
             thought = parse_think(reply)
             if thought is not None:
                 return StepRecord(index, "think", None, "", f"Think: {thought}", "OK.", True)
-        known = self.basic_names | self.learned_names | {CHECK_VALID}
+        known = self.basic_names | self.learned_names | {CHECK_VALID_CALL}
         call = parse_action(reply, known) or parse_action(reply)
         if call is None:
             text = f"{NOT_VALID} Answer with one line of Python that calls one action, e.g. {call_example(self.family)}."
             return StepRecord(index, "unparsable", None, "", None, text, False, error="unparsable")
-        if call.name == CHECK_VALID and self.config.allow_check:
+        if call.name == CHECK_VALID_CALL and self.config.allow_check:
             valid = episode.valid_actions()
             text = (
                 # As calls: the model copies what it reads, and it must write calls.
@@ -255,20 +260,9 @@ class ActAgent:
         return self._execute(episode, index, call.code, call.name, last_state)
 
     def _execute(
-        self, episode: Any, index: int, code: str, name: str, last_state: str
+        self, episode: Episode, index: int, code: str, name: str, last_state: str
     ) -> StepRecord:
-        state = {"won": False, "progress": None}
-
-        def execute(command: str) -> tuple[str, bool]:
-            if state["won"]:
-                # Sticky success: once the goal is reached nothing more reaches the env.
-                return "The goal is already reached.", True
-            r = episode.step(command)
-            state["won"] = state["won"] or r.won
-            if r.progress is not None:
-                state["progress"] = r.progress
-            return r.observation, r.valid
-
+        execute = EpisodeExecutor(episode)
         res = self.sandbox.run(
             code,
             library=self.library.source if self.library else "",
@@ -282,14 +276,14 @@ class ActAgent:
         seen = observe(
             sub_observations=[(s.observation, s.valid) for s in subs],
             error=res.error,
-            failed_action=bool(getattr(res, "failed_action", False)),
-            timed_out=bool(getattr(res, "timed_out", False)),
+            failed_action=res.failed_action,
+            timed_out=res.timed_out,
             timeout_s=self.config.timeout_s,
             learned=learned,
             state_observations=self.family.state_observations,
             last_state=last_state,
-            value=getattr(res, "value", None),
-            stdout=getattr(res, "stdout", "") or "",
+            value=res.value,
+            stdout=res.stdout,
         )
         return StepRecord(
             index=index,
@@ -302,6 +296,6 @@ class ActAgent:
             sub_actions=subs,
             learned_call=name if learned else None,
             error=seen.error,
-            won=bool(state["won"]),
-            progress=state["progress"],
+            won=execute.won,
+            progress=execute.progress,
         )

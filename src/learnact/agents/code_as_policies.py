@@ -10,11 +10,10 @@ from __future__ import annotations
 import ast
 import re
 import time
-from typing import Any
 
-from learnact.agents.observe import describe_error
-from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction, TrajectoryWriter
-from learnact.envs.base import TaskFamily
+from learnact.agents.context import RunContext
+from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction
+from learnact.envs.base import Episode, EpisodeExecutor, TaskFamily
 from learnact.library.format import without_functions
 from learnact.prompts import render
 
@@ -73,8 +72,7 @@ class CodeAsPoliciesAgent:
     def __init__(
         self,
         family: TaskFamily,
-        model: Any,
-        sandbox: Any,
+        ctx: RunContext,
         *,
         flat: bool = False,
         max_actions: int | None = None,
@@ -82,20 +80,17 @@ class CodeAsPoliciesAgent:
         temperature: float = 0.0,
         seed: int | None = None,
         timeout_s: float = 60.0,
-        writer: TrajectoryWriter | None = None,
-        run: str | None = None,
     ) -> None:
         self.family = family
-        self.model = model
-        self.sandbox = sandbox
+        self.model = ctx.model
+        self.sandbox = ctx.sandbox
+        self.writer = ctx.writer
         self.flat = flat
         self.max_actions = max_actions or family.step_budget
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.seed = seed
         self.timeout_s = timeout_s
-        self.writer = writer
-        self.run_name = run
         self.method = "code-as-policies-flat" if flat else "code-as-policies"
 
     def messages(self, goal: str, observation: str) -> list[dict[str, str]]:
@@ -117,7 +112,7 @@ class CodeAsPoliciesAgent:
             task=task,
             task_name=spec.name,
             method=self.method,
-            model=getattr(self.model, "spec", str(self.model)),
+            model=self.model.spec,
             data_source=self.family.source.to_dict(),
         )
         episode = self.family.make_episode(task)
@@ -131,14 +126,13 @@ class CodeAsPoliciesAgent:
                 messages,
                 purpose="program",
                 family=self.family.name,
-                run=self.run_name,
                 max_tokens=self.max_tokens,
                 temperature=self.temperature,
                 seed=self.seed,
             )
             latency = time.perf_counter() - started
             program = extract_program(completion.text or "")
-            if getattr(completion, "truncated", False):
+            if completion.truncated:
                 program, dropped = salvage_truncated(program)
                 if dropped:
                     record.error = f"the program was cut at the token limit; its last {dropped} line(s) were dropped"
@@ -155,9 +149,8 @@ class CodeAsPoliciesAgent:
                 completion.text or "",
                 latency,
             )
-            usage = getattr(completion, "usage", None)
-            step.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-            step.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            step.prompt_tokens = completion.usage.prompt_tokens
+            step.completion_tokens = completion.usage.completion_tokens
             record.steps.append(step)
             record.won = step.won
             record.progress = step.progress if step.progress is not None else episode.progress
@@ -167,18 +160,8 @@ class CodeAsPoliciesAgent:
             self.writer.add_episode(record)
         return record
 
-    def _execute(self, episode: Any, program: str) -> StepRecord:
-        state: dict[str, Any] = {"won": False, "progress": None}
-
-        def execute(command: str) -> tuple[str, bool]:
-            if state["won"]:
-                return "The goal is already reached.", True
-            r = episode.step(command)
-            state["won"] = state["won"] or r.won
-            if r.progress is not None:
-                state["progress"] = r.progress
-            return r.observation, r.valid
-
+    def _execute(self, episode: Episode, program: str) -> StepRecord:
+        execute = EpisodeExecutor(episode)
         res = self.sandbox.run(
             program,
             library="",
@@ -189,10 +172,10 @@ class CodeAsPoliciesAgent:
         )
         subs = [SubAction(s.command, s.observation, s.valid) for s in res.sub_trajectory]
         error = None
-        if getattr(res, "timed_out", False):
+        if res.timed_out:
             error = f"timeout after {self.timeout_s:g} s"
         elif res.error is not None:
-            error = describe_error(res.error)
+            error = str(res.error)
         observation = subs[-1].observation if subs else "The program executed no action."
         if error:
             observation = f"{observation}\nThe program stopped with an error: {error}"
@@ -206,6 +189,6 @@ class CodeAsPoliciesAgent:
             valid=error is None,
             sub_actions=subs,
             error=error,
-            won=bool(state["won"]),
-            progress=state["progress"],
+            won=execute.won,
+            progress=execute.progress,
         )

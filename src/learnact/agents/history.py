@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from learnact.llm.types import approx_tokens
+
 Truncation = Literal["sliding", "halving"]
 
 
@@ -23,11 +25,6 @@ Truncation = Literal["sliding", "halving"]
 class Entry:
     action: str | None  # None for the initial observation
     observation: str
-
-
-def approx_tokens(text: str) -> int:
-    """A tokenizer-free estimate (about 4 characters a token) for budgeting only."""
-    return len(text) // 4 + 1
 
 
 @dataclass

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from learnact.agents.act import ActAgent, AgentConfig
 from learnact.agents.code_as_policies import CodeAsPoliciesAgent
+from learnact.agents.context import ChatModel, RunContext
 from learnact.agents.reflexion import Lessons, learn_lessons
-from learnact.agents.trajectory import TrajectoryWriter
+from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
 from learnact.library import ActionLibrary
@@ -27,71 +28,99 @@ METHODS = (
     "code-as-policies-flat",
     "learnact",
 )
+#: Methods that learn lessons on training tasks before testing (cross-task Reflexion).
+REFLEXION = ("act-reflexion", "react-reflexion")
+
+
+class Agent(Protocol):
+    """What `build_agent` returns: plays one task to the end."""
+
+    method: str
+
+    def run(self, task: int) -> EpisodeRecord: ...
 
 
 @dataclass
 class MethodSetup:
-    """What a method needs beyond the family and the acting model."""
+    """What a method needs beyond the family and the run's context."""
 
     library: ActionLibrary | None = None
-    learner: Any = None  # the learner model (Reflexion lessons)
+    learner: ChatModel | None = None  # the learner model (Reflexion lessons)
     config: AgentConfig = field(default_factory=AgentConfig)
     reflexion_rounds: int = 2
     train_tasks: Sequence[int] | None = None
-    writer: TrajectoryWriter | None = None
-    run: str | None = None
+    lessons: Sequence[str] | None = None  # Reflexion: lessons learned earlier (skip training)
     on_lessons: Callable[[Lessons], None] | None = None
 
 
 def check_method(method: str) -> str:
+    """``method`` itself; `BadInput` (exit 2) naming the known ones if it is unknown."""
     if method not in METHODS:
         raise BadInput(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     return method
 
 
-def build_agent(
-    method: str, family: TaskFamily, model: Any, sandbox: Any, setup: MethodSetup
-) -> Any:
-    """An agent with a ``run(task) -> EpisodeRecord`` method, ready for test episodes.
+def build_agent(method: str, family: TaskFamily, ctx: RunContext, setup: MethodSetup) -> Agent:
+    """An agent for ``method`` (one of `METHODS`), ready for test episodes.
 
-    Reflexion methods first learn their lessons on the training tasks.
+    Reflexion methods first learn their lessons on the training tasks (their training
+    episodes go to ``ctx.writer`` with phase ``"train"``), unless ``setup.lessons`` gives
+    them. Raises `BadInput` for an unknown method, or ``learnact`` without a library.
     """
     check_method(method)
-    common = {"config": setup.config, "writer": setup.writer, "run": setup.run}
+    config = setup.config
     if method in ("act", "react"):
-        return ActAgent(family, model, sandbox, react=method == "react", method=method, **common)
+        return ActAgent(family, ctx, react=method == "react", method=method, config=config)
     if method == "learnact":
         if setup.library is None:
             raise BadInput("method learnact needs an action library (--library DIR)")
         setup.library.check_calls({a.name for a in family.basic_actions})
-        return ActAgent(family, model, sandbox, library=setup.library, method=method, **common)
+        return ActAgent(family, ctx, library=setup.library, method=method, config=config)
     if method in ("code-as-policies", "code-as-policies-flat"):
         return CodeAsPoliciesAgent(
             family,
-            model,
-            sandbox,
+            ctx,
             flat=method.endswith("flat"),
-            max_actions=setup.config.max_steps or family.step_budget,
-            writer=setup.writer,
-            run=setup.run,
-            seed=setup.config.seed,
+            max_actions=config.max_steps or family.step_budget,
+            seed=config.seed,
         )
     # Reflexion: learn lessons on the training tasks, then act with them as a plan.
-    react = method.startswith("react")
-    learner = setup.learner or model
-    train = list(setup.train_tasks if setup.train_tasks is not None else family.split.train)
-
-    def make(plan: str | None, writer: TrajectoryWriter | None = None) -> ActAgent:
-        kw = {**common, "writer": writer}
-        return ActAgent(family, model, sandbox, react=react, plan=plan, method=method, **kw)
-
-    lessons = learn_lessons(
-        family, make, learner, train, rounds=setup.reflexion_rounds, run=setup.run
+    lessons = (
+        Lessons(lessons=list(setup.lessons))
+        if setup.lessons is not None
+        else reflexion_lessons(method, family, ctx, setup)
     )
-    for record in lessons.episodes:
-        record.phase = "train"
-        if setup.writer is not None:
-            setup.writer.add_episode(record)
+    return _reflexion_agent(method, family, ctx, config, lessons.plan)
+
+
+def reflexion_lessons(
+    method: str, family: TaskFamily, ctx: RunContext, setup: MethodSetup
+) -> Lessons:
+    """Cross-task Reflexion's training: play ``setup.train_tasks`` (default: the family's
+    training split) for ``setup.reflexion_rounds`` rounds and collect lessons from the
+    failures, written by ``setup.learner`` (default: the acting model). The training
+    episodes go to ``ctx.writer`` with phase ``"train"``."""
+    if method not in REFLEXION:
+        raise BadInput(f"{method} learns no lessons; Reflexion methods: {', '.join(REFLEXION)}")
+
+    def make(plan: str | None) -> ActAgent:
+        return _reflexion_agent(method, family, ctx, setup.config, plan, phase="train")
+
+    learner = setup.learner or ctx.model
+    train = list(setup.train_tasks if setup.train_tasks is not None else family.split.train)
+    lessons = learn_lessons(family, make, learner, train, rounds=setup.reflexion_rounds)
     if setup.on_lessons:
         setup.on_lessons(lessons)
-    return make(lessons.plan, setup.writer)
+    return lessons
+
+
+def _reflexion_agent(
+    method: str,
+    family: TaskFamily,
+    ctx: RunContext,
+    config: AgentConfig,
+    plan: str | None,
+    phase: str = "test",
+) -> ActAgent:
+    react = method.startswith("react")
+    return ActAgent(family, ctx, react=react, plan=plan, method=method, config=config, phase=phase)

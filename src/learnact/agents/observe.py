@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NOT_VALID = "The action is not valid and therefore takes no effect."
+from learnact.envs.base import NOT_VALID
+from learnact.sandbox.results import ErrorInfo
+
+__all__ = ["NOT_VALID", "Observed", "observe"]
 
 
 @dataclass(frozen=True)
@@ -24,22 +27,10 @@ class Observed:
     error: str | None = None
 
 
-def describe_error(error: object) -> str:
-    """One readable line from the sandbox's error record (type, message, mapped lines)."""
-    etype = getattr(error, "type", None) or type(error).__name__
-    message = getattr(error, "message", None) or str(error)
-    frames = getattr(error, "frames", None) or getattr(error, "traceback", None) or []
-    where = ""
-    if frames:
-        last = frames[-1]
-        where = f" (at {last})" if isinstance(last, str) else f" (at {last!s})"
-    return f"{etype}: {message}{where}"
-
-
 def observe(
     *,
     sub_observations: list[tuple[str, bool]],
-    error: object | None,
+    error: ErrorInfo | None,
     failed_action: bool,
     timed_out: bool,
     timeout_s: float,
@@ -49,7 +40,12 @@ def observe(
     value: str | None = None,
     stdout: str = "",
 ) -> Observed:
-    """Compose the observation for one executed line of agent code."""
+    """The observation for one executed line of agent code, from the sandbox's result:
+    ``sub_observations`` are ``(observation, valid)`` of the basic actions it ran, in
+    order; ``error`` the run's error, if any (``failed_action``: an invalid basic action
+    ended it); ``learned``: the line called a learned action; ``last_state``: the latest
+    state observation, shown again in state families. Returns the text, whether the step
+    counts as valid, and a short error for the trajectory."""
     valid_obs = [obs for obs, ok in sub_observations if ok]
     if timed_out:
         text = f"{NOT_VALID} The code did not finish within {timeout_s:g} seconds and was stopped."
@@ -57,9 +53,7 @@ def observe(
             _with_state(text, valid_obs, state_observations, last_state), False, "timeout"
         )
     if error is not None and failed_action:
-        failed = next(
-            (obs for obs, ok in sub_observations if not ok), str(getattr(error, "message", error))
-        )
+        failed = next((obs for obs, ok in sub_observations if not ok), error.message)
         if not learned:
             if state_observations and last_state:
                 failed = f"{failed}\nThe current state: {last_state}"
@@ -70,7 +64,7 @@ def observe(
             return Observed(f"{head}\nThe state where it stopped: {state}", False, head)
         return Observed("\n".join([head, *valid_obs]), False, head)
     if error is not None:
-        detail = describe_error(error)
+        detail = str(error)  # type, message and the innermost frame of the agent's code
         text = f"{NOT_VALID} Python error: {detail}"
         return Observed(_with_state(text, valid_obs, state_observations, last_state), False, detail)
     if not sub_observations:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
+from learnact.llm.run import ChatModel
 from learnact.prompts import render
+
+if TYPE_CHECKING:
+    from learnact.agents.act import ActAgent
 
 MAX_TRAJECTORY_CHARS = 6000
 
@@ -52,15 +56,19 @@ def clean_lesson(text: str, max_chars: int = 600) -> str | None:
 
 def learn_lessons(
     family: TaskFamily,
-    make_agent: Callable[[str | None], Any],
-    learner: Any,
+    make_agent: Callable[[str | None], ActAgent],
+    learner: ChatModel,
     train_tasks: Sequence[int],
     *,
     rounds: int = 2,
-    run: str | None = None,
     max_tokens: int = 160,
 ) -> Lessons:
-    """Play the training tasks and collect lessons from the failures."""
+    """Play the training tasks and collect lessons from the failures.
+
+    ``make_agent(plan)`` builds the agent for one episode with the lessons so far as its
+    plan (``None`` before the first lesson). Returns the lessons (one paragraph each, no
+    repeats) and every episode played, in order.
+    """
     out = Lessons()
     pending = list(train_tasks)
     for _ in range(rounds):
@@ -81,7 +89,6 @@ def learn_lessons(
                 [{"role": "user", "content": prompt}],
                 purpose="reflect",
                 family=family.name,
-                run=run,
                 max_tokens=max_tokens,
                 temperature=0.0,
             )

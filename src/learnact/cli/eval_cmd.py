@@ -23,10 +23,9 @@ from learnact.cli.options import (
 )
 from learnact.envs import registry
 from learnact.library import ActionLibrary
+from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.evaluate import evaluate
 from learnact.runner.tasks import select_tasks
-
-DEFAULT_MODEL = "local:qwen2.5-coder-1.5b"
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +71,6 @@ def register(app: typer.Typer) -> None:
             library=lib,
             learner=learner,
             config=AgentConfig(max_steps=max_steps),
-            run=str(out_dir) if out_dir else None,
         )
         with Sandbox() as sandbox, _progress(len(selected)) as (progress, bar):
             results = evaluate(

@@ -29,10 +29,11 @@ from learnact.envs import registry
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import SELECTIONS, LearnConfig, estimate_calls
+from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.learn import learn_library
 from learnact.runner.tasks import select_tasks
 
-DEFAULT_MODEL = "local:qwen2.5-coder-1.5b"
+_C, _L = CreationConfig, LearnConfig  # the learner's defaults live there
 
 
 def describe_event(e: dict) -> str | None:
@@ -95,7 +96,8 @@ class LearnProgress:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)
 
-    def __call__(self, e: dict) -> None:
+    def __call__(self, seq: int, e: dict) -> None:
+        """One journal event (``seq`` is its line in learning.jsonl)."""
         kind = e["event"]
         if kind in ("candidate", "candidate_dropped"):
             self.progress.advance(self.created)
@@ -122,17 +124,26 @@ def register(app: typer.Typer) -> None:
         learner_model: str = typer.Option(
             None, "--learner-model", help="Learner model spec (default: --model)."
         ),
-        candidates: int = typer.Option(4, "--candidates", min=1),
-        rounds: int = typer.Option(2, "--rounds", min=0),
+        candidates: int = typer.Option(_C.candidates, "--candidates", min=1),
+        rounds: int = typer.Option(_L.rounds, "--rounds", min=0),
         train_tasks: str = typer.Option("train", "--train-tasks", help="train, first:N or 0,3,5."),
-        train_steps: int = typer.Option(10, "--train-steps", min=1),
-        budget_calls: int = typer.Option(None, "--budget", help="Stop after this many LLM calls."),
+        train_steps: int = typer.Option(_L.train_steps, "--train-steps", min=1),
+        budget_calls: int = typer.Option(
+            None,
+            "--budget-calls",
+            "--budget",
+            min=1,
+            help="Stop after this many LLM calls of this run (learner + actor, cached ones too).",
+        ),
+        budget_tokens: int = typer.Option(
+            None, "--budget-tokens", min=1, help="Stop after this many tokens of this run."
+        ),
         temperature: float = typer.Option(
-            0.7, "--temperature", help="Sampling temperature of candidates."
+            _C.temperature, "--temperature", help="Sampling temperature of candidates."
         ),
         seed: int = typer.Option(0, "--seed"),
         selection: str = typer.Option(
-            "full",
+            _L.selection,
             "--selection",
             help="full: every candidate on every training task (the paper); race: new "
             "candidates play one task, the better half plays the rest, and a revision "
@@ -161,6 +172,7 @@ def register(app: typer.Typer) -> None:
             train_steps=train_steps,
             rounds=rounds,
             budget_calls=budget_calls,
+            budget_tokens=budget_tokens,
             selection=selection,
         )
         est = estimate_calls(family, cfg)
@@ -180,6 +192,7 @@ def register(app: typer.Typer) -> None:
             "library": str(out_dir / "library") if library else None,
             "best": result.best.id if result.best else None,
             "stopped": result.stopped,
+            "usage": result.usage.total.to_dict(),
             "score": result.best.score.to_dict() if result.best and result.best.score else None,
             "actions": [a.signature for a in library.actions] if library else [],
         }
@@ -190,7 +203,9 @@ def register(app: typer.Typer) -> None:
             out.print(f"No action set passed validation ({result.stopped}).", markup=False)
             raise typer.Exit(1)
         out.print(
-            f"Learned library: {out_dir / 'library'} (candidate {summary['best']})", markup=False
+            f"Learned library: {out_dir / 'library'} (candidate {summary['best']}; "
+            f"learning stopped: {result.stopped})",
+            markup=False,
         )
         for a in library.actions:
             out.print(f"  {a.signature}: {a.description}", markup=False)

@@ -10,9 +10,7 @@ import typer
 from learnact.cli.console import err, info, out, warn
 from learnact.cli.options import DataDir, DataSplit, with_split
 from learnact.envs import registry
-from learnact.envs.base import TaskFamily
-
-CHECK_VALID = "check valid actions"
+from learnact.envs.base import CHECK_VALID_COMMAND, TaskFamily
 
 
 def to_command(family: TaskFamily, line: str) -> str:
@@ -71,7 +69,7 @@ def register(app: typer.Typer) -> None:
                     break
                 if not line.strip():
                     continue
-                if line.strip().lower() == CHECK_VALID:
+                if line.strip().lower() == CHECK_VALID_COMMAND:
                     valid = episode.valid_actions()
                     listing = ", ".join(valid) if valid else "(this environment cannot list them)"
                     out.print(f"Valid actions: {listing}", markup=False)

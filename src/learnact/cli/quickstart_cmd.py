@@ -7,65 +7,18 @@ profile is sized for a laptop CPU; it is not the paper's setting.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from learnact.agents.act import AgentConfig
-from learnact.agents.methods import MethodSetup
 from learnact.cli.console import info, out, warn
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay, build_models
 from learnact.envs import registry
-from learnact.learning.creation import CreationConfig
-from learnact.learning.learner import LearnConfig, estimate_calls
-from learnact.runner.evaluate import evaluate, write_json_atomic
-from learnact.runner.learn import learn_library
-
-DEFAULT_MODEL = "local:qwen2.5-coder-1.5b"
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    family: str
-    candidates: int
-    rounds: int
-    train_tasks: int
-    test_tasks: int
-    train_steps: int
-    test_steps: int
-    max_tokens: int
-    revisions: int
-    describe_tokens: int
-    example_tokens: int
-
-    def describe(self) -> str:
-        return (
-            f"profile '{self.name}': {self.candidates} candidates, {self.rounds} round(s) of "
-            f"{self.revisions} revision(s), "
-            f"{self.train_tasks} training and {self.test_tasks} test tasks of {self.family}, "
-            f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
-        )
-
-
-QUICK = Profile(
-    name="quick",
-    family="pddl-gen/gripper[size=3,tasks=10]",
-    candidates=2,
-    rounds=1,
-    train_tasks=2,
-    test_tasks=3,
-    train_steps=6,
-    test_steps=12,
-    max_tokens=500,
-    revisions=1,
-    describe_tokens=120,
-    example_tokens=250,
-)
+from learnact.learning.learner import estimate_calls
+from learnact.llm.spec import DEFAULT_MODEL
+from learnact.runner.quickstart import QUICK, QuickstartResult, run_quickstart
 
 
 def ensure_local_model(spec: str) -> None:
@@ -102,7 +55,6 @@ def register(app: typer.Typer) -> None:
         from learnact.sandbox import Sandbox
 
         p = QUICK
-        started = time.monotonic()
         info(f"learnact quickstart — {p.describe()}.")
         info(
             "This is a small demonstration, NOT the paper's setting (see `learnact learn --help`)."
@@ -110,81 +62,48 @@ def register(app: typer.Typer) -> None:
         family = registry.make_family(family_name, data_dir=data_dir)
         for warning in family.source.warnings:
             warn(warning)
-        train = list(family.split.train)[: p.train_tasks]
-        test = list(family.split.test)[: p.test_tasks]
         ensure_local_model(model)
         info(f"[model] loading {model}")
         llm, _ = build_models(model, None, no_cache=no_cache, record=record, replay=replay)
-        cfg = LearnConfig(
-            creation=CreationConfig(
-                candidates=p.candidates,
-                max_tokens=p.max_tokens,
-                describe_max_tokens=p.describe_tokens,
-                example_max_tokens=p.example_tokens,
-            ),
-            train_tasks=train,
-            train_steps=p.train_steps,
-            rounds=p.rounds,
-            revisions=p.revisions,
-        )
-        est = estimate_calls(family, cfg)
+        train = list(family.split.train)[: p.train_tasks]
+        est = estimate_calls(family, p.learn_config(train))
         info(
             f"[learn] learning actions on {family.name} tasks {train}: about "
             f"{est['learner_calls']} learner calls and {est['episodes']} training episodes"
         )
-
         view = LearnProgress(p.candidates, p.rounds, len(train), prefix="[learn] ")
-        with Sandbox() as sandbox:
-            with view:
-                result, library = learn_library(family, llm, llm, sandbox, cfg, out_dir, view)
-            rows = {}
-            for method in ("act", "learnact"):
-                if method == "learnact" and library is None:
-                    info(
-                        "[eval] no learned library (every candidate failed validation): skipping learnact"
-                    )
-                    continue
-                info(f"[eval] {method} on test tasks {test}")
-                setup = MethodSetup(library=library, config=AgentConfig(max_steps=p.test_steps))
-                rows[method] = evaluate(
-                    family,
-                    method,
-                    llm,
-                    sandbox,
-                    test,
-                    setup,
-                    out_dir=out_dir / f"eval-{method}",
-                    on_episode=lambda r: info(
-                        f"[eval]   task {r.task}: {'won' if r.won else 'not won'} in {r.n_steps} steps"
-                    ),
-                )
-        table = Table(
-            "method", "success", "progress", "mean steps", title=f"{family.name}, test tasks {test}"
-        )
-        for method, res in rows.items():
-            prog = "-" if res["progress_rate"] is None else f"{res['progress_rate']:.2f}"
-            table.add_row(
-                method, f"{res['won']}/{res['episodes']}", prog, f"{res['mean_steps']:.1f}"
+        with Sandbox() as sandbox, view:
+            done = run_quickstart(
+                family,
+                llm,
+                sandbox,
+                out_dir,
+                profile=p,
+                on_learn_event=view,
+                on_episode=lambda _m, r: info(
+                    f"[eval]   task {r.task}: {'won' if r.won else 'not won'} in {r.n_steps} steps"
+                ),
+                say=info,
             )
-        out.print(table)
-        if library is not None:
-            out.print("Learned actions:", markup=False)
-            for a in library.actions:
-                out.print(f"  {a.signature}: {a.description}", markup=False)
-        report = {
-            "profile": p.__dict__,
-            "model": model,
-            "family": family.name,
-            "train_tasks": train,
-            "test_tasks": test,
-            "library": str(out_dir / "library") if library else None,
-            "learning": {
-                "best": result.best.id if result.best else None,
-                "stopped": result.stopped,
-            },
-            "results": {m: {k: v for k, v in r.items() if k != "tasks"} for m, r in rows.items()},
-            "usage": llm.usage.to_dict(),
-            "wall_time_s": round(time.monotonic() - started, 1),
-        }
-        write_json_atomic(out_dir / "report.json", report)
-        info(f"report: {out_dir / 'report.json'} (took {report['wall_time_s']:.0f} s)")
+        _print(done)
+        info(f"report: {out_dir / 'report.json'} (took {done.report['wall_time_s']:.0f} s)")
+
+
+def _print(done: QuickstartResult) -> None:
+    """The results table and the learned actions, on stdout."""
+    rep = done.report
+    table = Table(
+        "method",
+        "success",
+        "progress",
+        "mean steps",
+        title=f"{rep['family']}, test tasks {rep['test_tasks']}",
+    )
+    for method, res in done.results.items():
+        prog = "-" if res["progress_rate"] is None else f"{res['progress_rate']:.2f}"
+        table.add_row(method, f"{res['won']}/{res['episodes']}", prog, f"{res['mean_steps']:.1f}")
+    out.print(table)
+    if done.library is not None:
+        out.print("Learned actions:", markup=False)
+        for a in done.library.actions:
+            out.print(f"  {a.signature}: {a.description}", markup=False)

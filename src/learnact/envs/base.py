@@ -143,6 +143,14 @@ class DataSource:
         }
 
 
+#: What an environment answers to an action it cannot apply (AgentBoard's wording, used
+#: by every built-in family and by the agents' own "not valid" observations).
+NOT_VALID = "The action is not valid and therefore takes no effect."
+#: The environment command that lists the commands applicable now (AgentBoard's
+#: "check valid actions"; agents call it as ``check_valid_actions()``).
+CHECK_VALID_COMMAND = "check valid actions"
+
+
 class Episode(ABC):
     """One play-through of one task. Not shared between concurrent episodes."""
 
@@ -165,6 +173,33 @@ class Episode(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (game engines, files)."""
+
+
+class EpisodeExecutor:
+    """The callback through which a sandboxed run steps an episode's basic actions.
+
+    Called with one environment command, it returns ``(observation, valid)`` and keeps
+    ``won`` (the goal was reached by any command so far) and ``progress`` (the last
+    progress rate the environment reported, or ``None``). Once the goal is reached no
+    further command reaches the environment ("sticky success"): a learned action that
+    goes on after winning must not undo the win.
+    """
+
+    REACHED = "The goal is already reached."
+
+    def __init__(self, episode: Episode) -> None:
+        self.episode = episode
+        self.won = False
+        self.progress: float | None = None
+
+    def __call__(self, command: str) -> tuple[str, bool]:
+        if self.won:
+            return self.REACHED, True
+        r = self.episode.step(command)
+        self.won = self.won or r.won
+        if r.progress is not None:
+            self.progress = r.progress
+        return r.observation, r.valid
 
 
 @functools.cache
@@ -191,6 +226,9 @@ class TaskFamily(ABC):
     #: Action/Observation entries the acting agent sees (20 for PDDL, 50 for ALFWorld,
     #: whose observations are short events)
     history_window: int = 20
+    #: True when the learner should ask for new actions with the paper's "decompose"
+    #: creation prompt (sub-goals first, then functions; the paper's ALFWorld setting)
+    decompose_creation: bool = False
 
     @property
     @abstractmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from learnact.library.format import _BUILTIN_NAMES, unknown_calls, without_functions
@@ -95,7 +96,9 @@ def parse_proposal(
         )
     ]
     code = (
-        ast.unparse(ast.Module(body=kept, type_ignores=[])) if len(kept) != len(tree.body) else code
+        ast.unparse(ast.Module(body=list[ast.stmt](kept), type_ignores=[]))
+        if len(kept) != len(tree.body)
+        else code
     )
     undefined = unknown_calls(code, set(basic_actions) | set(also_known))
     if undefined:
@@ -148,20 +151,20 @@ def undefined_names(code: str, known: set[str]) -> dict[str, set[str]]:
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        bound, read = set(module), set()
-        for node in ast.walk(fn):
-            if isinstance(node, ast.arg):
-                bound.add(node.arg)
-            elif isinstance(node, ast.Name):
-                (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                bound.add(node.name)
-            elif isinstance(node, ast.alias):
-                bound.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                bound.add(node.name)
-            elif isinstance(node, ast.Global | ast.Nonlocal):
-                bound.update(node.names)
+        bound, read = set(module), set[str]()
+        for inner in ast.walk(fn):
+            if isinstance(inner, ast.arg):
+                bound.add(inner.arg)
+            elif isinstance(inner, ast.Name):
+                (read if isinstance(inner.ctx, ast.Load) else bound).add(inner.id)
+            elif isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(inner.name)
+            elif isinstance(inner, ast.alias):
+                bound.add((inner.asname or inner.name).split(".")[0])
+            elif isinstance(inner, ast.ExceptHandler) and inner.name:
+                bound.add(inner.name)
+            elif isinstance(inner, ast.Global | ast.Nonlocal):
+                bound.update(inner.names)
         missing = read - bound
         if missing:
             out[fn.name] = missing
@@ -197,7 +200,7 @@ def never_acts(names: tuple[str, ...] | list[str], basic_actions: set[str]) -> s
     )
 
 
-def _closure(start: set[str], step) -> set[str]:
+def _closure(start: set[str], step: Callable[[str], set[str]]) -> set[str]:
     done, todo = set(start), list(start)
     while todo:
         for name in step(todo.pop()) - done:
@@ -232,7 +235,7 @@ def merge_functions(old: str, new: str) -> tuple[str, list[str]]:
     old_tree, new_tree = ast.parse(old), ast.parse(new)
     new_defs = {n.name: n for n in new_tree.body if isinstance(n, ast.FunctionDef)}
     changed = []
-    body = []
+    body: list[ast.stmt] = []
     for node in old_tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in new_defs:
             replacement = new_defs.pop(node.name)
@@ -243,7 +246,7 @@ def merge_functions(old: str, new: str) -> tuple[str, list[str]]:
             body.append(node)
     imports = [n for n in new_tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     known_imports = {ast.dump(n) for n in body if isinstance(n, ast.Import | ast.ImportFrom)}
-    body = [n for n in imports if ast.dump(n) not in known_imports] + body
+    body = [*(n for n in imports if ast.dump(n) not in known_imports), *body]
     for name, node in new_defs.items():
         body.append(node)
         changed.append(name)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
+from learnact.agents.context import StepSandbox
 from learnact.envs.base import TaskFamily
 from learnact.learning.code import (
     CodeProblem,
@@ -22,7 +22,8 @@ from learnact.learning.code import (
     function_source,
     parse_proposal,
 )
-from learnact.learning.journal import Journal
+from learnact.learning.context import LearnContext
+from learnact.learning.failure import Failure
 from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
 from learnact.prompts import render
@@ -30,6 +31,11 @@ from learnact.prompts import render
 
 @dataclass
 class CreationConfig:
+    """How candidates are written; also used by revision (fix tries, sampling, limits).
+
+    These defaults are the learner's defaults everywhere (`learnact learn`, `compare`,
+    the TOML schema and the Python API derive theirs from them)."""
+
     candidates: int = 4
     max_fix_tries: int = 4
     # The paper samples at temperature 0, which gives near-identical candidates; we sample
@@ -46,7 +52,7 @@ class CreationConfig:
 
 def validate_code(
     family: TaskFamily,
-    sandbox: Any,
+    sandbox: StepSandbox,
     code: str,
     example_call: str | None,
     task: int,
@@ -98,13 +104,13 @@ def clean_example(text: str) -> str:
 
 def describe(
     family: TaskFamily,
-    learner: Any,
+    ctx: LearnContext,
     library_code: str,
     names: list[str],
     cfg: CreationConfig,
-    journal: Journal,
-    run: str | None,
 ) -> dict[str, str]:
+    """One description per function in ``names`` (a paragraph of at most 1,200
+    characters), written by the learner from the function's source."""
     out = {}
     for name in names:
         messages = [
@@ -118,33 +124,38 @@ def describe(
                 ),
             }
         ]
-        c = learner.complete(
+        c = ctx.learner.complete(
             messages,
             purpose="describe_action",
             family=family.name,
-            run=run,
             max_tokens=cfg.describe_max_tokens,
         )
-        journal.exchange("describe_action", messages, c, action=name)
+        ctx.journal.exchange("describe_action", messages, c, action=name)
         out[name] = clean_paragraph(c.text or "")
     return out
 
 
+@dataclass(frozen=True)
+class Created:
+    """A validated action set, and the learned call that failed in its usage example
+    (``None`` when the example worked or no learned call failed)."""
+
+    library: ActionLibrary
+    example_failure: Failure | None = None
+
+
 def library_from(
     family: TaskFamily,
-    learner: Any,
+    ctx: LearnContext,
     proposal: ProposedCode,
     cfg: CreationConfig,
-    journal: Journal,
-    run: str | None,
     *,
-    sandbox: Any,
     task: int,
-) -> ActionLibrary:
+) -> Created:
     """A library from validated code: descriptions for each action, one usage example
     (executed on training task ``task``)."""
     names = [n for n in proposal.functions if not n.startswith("_")]
-    descriptions = describe(family, learner, proposal.code, names, cfg, journal, run)
+    descriptions = describe(family, ctx, proposal.code, names, cfg)
     lib = ActionLibrary.from_source(
         proposal.code,
         {
@@ -154,10 +165,9 @@ def library_from(
     )
     for name in names:
         lib.new_version(name, origin="create", author="learner", first=True)
-    lib.usage_example = usage_example(
-        family, learner, lib, cfg, journal, run, sandbox=sandbox, task=task
-    )
-    return lib
+    example = usage_example(family, ctx, lib, cfg, task=task)
+    lib.usage_example = example.text
+    return Created(lib, example.failure)
 
 
 _RESTART_STRIDE = 1000  # restarts' sample indices stay apart from every candidate's own
@@ -165,19 +175,17 @@ _RESTART_STRIDE = 1000  # restarts' sample indices stay apart from every candida
 
 def create_candidate(
     family: TaskFamily,
-    learner: Any,
-    sandbox: Any,
+    ctx: LearnContext,
     index: int,
     cfg: CreationConfig,
-    journal: Journal,
     validation_task: int,
-    run: str | None = None,
-) -> ActionLibrary | None:
-    """One candidate action set, or ``None`` when every try failed validation."""
+) -> Created | None:
+    """Candidate number ``index``: an action set validated in ``ctx.sandbox`` on training
+    task ``validation_task``, or ``None`` when every try (``cfg.max_fix_tries`` fixes and
+    restarts) failed validation. Every exchange and decision goes to ``ctx.journal``."""
+    journal = ctx.journal
     basic = {a.name for a in family.basic_actions}
-    decompose = (
-        cfg.decompose if cfg.decompose is not None else getattr(family, "decompose_creation", False)
-    )
+    decompose = cfg.decompose if cfg.decompose is not None else family.decompose_creation
     first = [
         {
             "role": "user",
@@ -195,11 +203,10 @@ def create_candidate(
     seen: set[str] = set()
     for attempt in range(cfg.max_fix_tries + 1):
         purpose = "create_actions" if len(messages) == 1 else "fix_actions"
-        c = learner.complete(
+        c = ctx.learner.complete(
             messages,
             purpose=purpose,
             family=family.name,
-            run=run,
             max_tokens=cfg.max_tokens,
             temperature=cfg.temperature,
             seed=cfg.seed,
@@ -220,7 +227,7 @@ def create_candidate(
                 )
             error = validate_code(
                 family,
-                sandbox,
+                ctx.sandbox,
                 proposal.code,
                 proposal.example_call,
                 validation_task,
@@ -234,16 +241,7 @@ def create_candidate(
             error = str(e)
         journal.event("validation", candidate=index, attempt=attempt, error=error)
         if error is None and proposal is not None:
-            lib = library_from(
-                family,
-                learner,
-                proposal,
-                cfg,
-                journal,
-                run,
-                sandbox=sandbox,
-                task=validation_task,
-            )
+            created = library_from(family, ctx, proposal, cfg, task=validation_task)
             journal.event(
                 "created",
                 candidate=index,
@@ -253,7 +251,7 @@ def create_candidate(
                 code_sha256=hashlib.sha256(proposal.code.encode()).hexdigest(),
                 tries=attempt + 1,
             )
-            return lib
+            return created
         # A fresh sample only differs when sampling is random; at temperature 0 it would
         # return the first answer again, so the fix thread goes on instead.
         if restart and cfg.temperature > 0 and attempt < cfg.max_fix_tries:

@@ -10,22 +10,38 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from learnact.agents.trajectory import TrajectoryWriter, read_jsonl
+from learnact.llm.types import Completion
 
 
 class Journal:
-    def __init__(self, directory: str | os.PathLike[str] | None) -> None:
+    """The learner's journal in ``directory`` (``learning.jsonl``, and trajectories and
+    prompts through ``trajectories``), or in memory only when ``directory`` is ``None``.
+    ``events`` holds every event of this process in order. Thread-safe."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None,
+        on_event: Callable[[int, dict[str, Any]], None] | None = None,
+    ) -> None:
         self.dir = Path(directory) if directory is not None else None
+        # Sees ``(seq, record)`` for every event, in journal order (called under the
+        # journal's lock): ``seq`` is the event's 0-based line in learning.jsonl.
+        self.on_event = on_event
         self.events: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self.trajectories = TrajectoryWriter(self.dir) if self.dir is not None else None
 
     def event(self, kind: str, /, **data: Any) -> dict[str, Any]:
+        """Record an event (``{"event": kind, "time": unix seconds, **data}``), appended and
+        fsynced to ``learning.jsonl`` before it returns; the record is returned."""
         record = {"event": kind, "time": time.time(), **data}
         with self._lock:
+            seq = len(self.events)
             self.events.append(record)
             if self.dir is not None:
                 line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
@@ -33,21 +49,22 @@ class Journal:
                     f.write(line)
                     f.flush()
                     os.fsync(f.fileno())
+            if self.on_event is not None:
+                self.on_event(seq, record)
         return record
 
     def exchange(
-        self, purpose: str, messages: list[dict[str, str]], completion: Any, **data: Any
+        self, purpose: str, messages: list[dict[str, str]], completion: Completion, **data: Any
     ) -> None:
         """One LLM call of the learner: the prompt (by hash), the answer and its usage."""
         prompt = self.trajectories.add_prompt(messages) if self.trajectories else None
-        usage = getattr(completion, "usage", None)
         self.event(
             "llm",
             purpose=purpose,
             prompt=prompt,
-            response=getattr(completion, "text", ""),
-            prompt_tokens=getattr(usage, "prompt_tokens", 0),
-            completion_tokens=getattr(usage, "completion_tokens", 0),
+            response=completion.text,
+            prompt_tokens=completion.usage.prompt_tokens,
+            completion_tokens=completion.usage.completion_tokens,
             **data,
         )
 

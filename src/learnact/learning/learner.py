@@ -24,27 +24,40 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import StepSandbox
 from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig, create_candidate
-from learnact.learning.journal import Journal
-from learnact.learning.revision import example_failure, first_failure, revise
+from learnact.learning.failure import Failure, first_failure
+from learnact.learning.revision import revise
 from learnact.learning.scoring import Score, default_terms, score
 from learnact.library import ActionLibrary
+from learnact.llm.run import Budget, BudgetExceeded
+from learnact.llm.usage import Usage
 
-
-class BudgetExceeded(Exception):
-    pass
+__all__ = [
+    "SELECTIONS",
+    "BudgetExceeded",
+    "Candidate",
+    "LearnConfig",
+    "LearnResult",
+    "Learner",
+    "estimate_calls",
+]
 
 
 @dataclass
 class LearnConfig:
+    """The learning loop's settings. These defaults are the learner's defaults everywhere
+    (`learnact learn`, `compare` and its TOML schema derive theirs from them)."""
+
     creation: CreationConfig = field(default_factory=CreationConfig)
     train_tasks: Sequence[int] | None = None  # default: the family's training split
     validation_tasks: Sequence[int] | None = None  # optional held-out selection tasks
@@ -54,7 +67,9 @@ class LearnConfig:
     revise_temperature: float = 0.7
     score_terms: Sequence[str] | None = None
     early_stop: bool = False  # stop when a round brings no gain
-    budget_calls: int | None = None  # learner + actor LLM calls, cached ones included
+    # This run's learner + actor LLM calls (cached ones included) and tokens; learning
+    # stops at the next safe point once reached (`learnact.llm.run.Budget`).
+    budget_calls: int | None = None
     budget_tokens: int | None = None
     agent: AgentConfig = field(default_factory=AgentConfig)
     selection: str = "full"  # "full" (paper) or "race" (see the module docstring)
@@ -78,6 +93,9 @@ class Candidate:
     score: Score | None = None
     episodes: list[EpisodeRecord] = field(default_factory=list)
     complete: bool = False  # scored on every training task (a raced-out one is not)
+    # The learned call that failed in this candidate's usage example: what to revise
+    # from when the agent never called a learned action in training.
+    example_failure: Failure | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -89,10 +107,15 @@ class Candidate:
 
 @dataclass
 class LearnResult:
+    """What a learner run ended with: the ``best`` candidate (``None`` when none passed
+    validation), every candidate in order, the revision rounds run, why it stopped, and
+    this run's own LLM usage (learner and actor)."""
+
     best: Candidate | None
     candidates: list[Candidate]
     rounds_run: int
     stopped: str  # why learning ended
+    usage: Usage = field(default_factory=Usage)
 
 
 def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
@@ -119,25 +142,25 @@ def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
 
 
 class Learner:
+    """One learner run for ``family`` (see the module docstring); `learn` runs it.
+
+    ``ctx`` holds the run's learner and actor handles (their shared usage is what the
+    budget counts), its sandbox and journal (whose ``on_event`` sees every event as it is
+    written). Raises `ValueError` when there are no training tasks.
+    """
+
     def __init__(
         self,
         family: TaskFamily,
-        learner_model: Any,
-        actor_model: Any,
-        sandbox: Any,
+        ctx: LearnContext,
         cfg: LearnConfig | None = None,
-        journal: Journal | None = None,
-        run: str | None = None,
-        on_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.family = family
-        self.learner = learner_model
-        self.actor = actor_model
-        self.sandbox = sandbox
+        self.ctx = ctx
+        self.actor = ctx.actor
+        self.journal = ctx.journal
         self.cfg = cfg or LearnConfig()
-        self.journal = journal or Journal(None)
-        self.run_name = run
-        self.on_event = on_event
+        self.budget = Budget(self.cfg.budget_calls, self.cfg.budget_tokens)
         self.train_tasks = list(
             self.cfg.train_tasks if self.cfg.train_tasks is not None else family.split.train
         )
@@ -148,28 +171,12 @@ class Learner:
         self._scores: dict[str, tuple[Score, list[EpisodeRecord]]] = {}
 
     # --- budget -------------------------------------------------------------------------
-    def _spent(self) -> tuple[int, int]:
-        calls = tokens = 0
-        for m in {id(self.learner): self.learner, id(self.actor): self.actor}.values():
-            usage = getattr(m, "usage", None)
-            if usage is None:
-                continue
-            t = usage.total
-            calls += t.calls
-            tokens += t.prompt_tokens + t.completion_tokens
-        return calls, tokens
-
     def _check_budget(self) -> None:
-        calls, tokens = self._spent()
-        if self.cfg.budget_calls is not None and calls >= self.cfg.budget_calls:
-            raise BudgetExceeded(f"LLM call budget reached ({calls} >= {self.cfg.budget_calls})")
-        if self.cfg.budget_tokens is not None and tokens >= self.cfg.budget_tokens:
-            raise BudgetExceeded(f"token budget reached ({tokens} >= {self.cfg.budget_tokens})")
+        """`BudgetExceeded` once this run's own calls or tokens reach the budget."""
+        self.budget.check(self.ctx.usage)
 
     def _event(self, kind: str, /, **data: Any) -> None:
-        record = self.journal.event(kind, **data)
-        if self.on_event:
-            self.on_event(record)
+        self.journal.event(kind, **data)
 
     # --- evaluation ---------------------------------------------------------------------
     def evaluate(self, cand: Candidate, played: Sequence[EpisodeRecord] = ()) -> Score:
@@ -242,7 +249,7 @@ class Learner:
         if len(racing) == 1 and bar is None:  # nothing to race against
             self.evaluate(racing[0])
             return
-        workers = min(len(racing), int(getattr(self.actor, "concurrency", 1) or 1))
+        workers = min(len(racing), self.actor.concurrency)
         if workers > 1:  # heats in parallel, each with its own sandbox
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 played = list(
@@ -295,17 +302,16 @@ class Learner:
             }
         )
 
-    def _training_agent(self, cand: Candidate, agent_cfg: AgentConfig, sandbox: Any) -> ActAgent:
+    def _training_agent(
+        self, cand: Candidate, agent_cfg: AgentConfig, sandbox: StepSandbox
+    ) -> ActAgent:
         """The acting agent that plays ``cand`` on training tasks in ``sandbox``."""
         return ActAgent(
             self.family,
-            self.actor,
-            sandbox,
+            self.ctx.acting(sandbox),
             library=cand.library,
             config=agent_cfg,
             method="learnact",
-            run=self.run_name,
-            writer=self.journal.trajectories,
             phase="train",
             library_id=cand.id,
         )
@@ -315,8 +321,8 @@ class Learner:
         if not tasks:
             return []
         agent_cfg = self._agent_cfg()
-        agent = self._training_agent(cand, agent_cfg, self.sandbox)
-        workers = min(len(tasks), int(getattr(self.actor, "concurrency", 1) or 1))
+        agent = self._training_agent(cand, agent_cfg, self.ctx.sandbox)
+        workers = min(len(tasks), self.actor.concurrency)
         if workers <= 1:
             records = []
             for task in tasks:
@@ -355,20 +361,16 @@ class Learner:
         try:
             for k in range(cfg.creation.candidates):
                 self._check_budget()
-                lib = create_candidate(
-                    self.family,
-                    self.learner,
-                    self.sandbox,
-                    k,
-                    cfg.creation,
-                    self.journal,
-                    self.train_tasks[0],
-                    self.run_name,
+                created = create_candidate(
+                    self.family, self.ctx, k, cfg.creation, self.train_tasks[0]
                 )
-                if lib is None:
+                if created is None:
                     self._event("candidate_dropped", candidate=f"c{k}")
                     continue
-                cand = Candidate(f"c{k}", lib, None, "create")
+                lib = created.library
+                cand = Candidate(
+                    f"c{k}", lib, None, "create", example_failure=created.example_failure
+                )
                 candidates.append(cand)
                 self._event(
                     "candidate",
@@ -379,7 +381,9 @@ class Learner:
             self.select(candidates)
             best = _best(candidates)
             if best is None:
-                return LearnResult(None, candidates, 0, "no candidate passed validation")
+                return LearnResult(
+                    None, candidates, 0, "no candidate passed validation", self.ctx.usage
+                )
             self._event(
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )
@@ -390,7 +394,7 @@ class Learner:
                 ):
                     # The agent never called a learned action: revise from the usage
                     # example's failed call, if there was one.
-                    failure = example_failure(best.library)
+                    failure = best.example_failure
                 if failure is None:
                     stopped = "no learned action failed"
                     break
@@ -409,16 +413,13 @@ class Learner:
                     self._check_budget()
                     rev = revise(
                         self.family,
-                        self.learner,
-                        self.sandbox,
+                        self.ctx,
                         best.library,
                         failure,
                         sample_index=j,
                         cfg=cfg.creation,
-                        journal=self.journal,
                         validation_task=self.train_tasks[0],
                         temperature=cfg.revise_temperature,
-                        run=self.run_name,
                     )
                     self._event(
                         "revision",
@@ -430,7 +431,14 @@ class Learner:
                     )
                     if rev.library is None:
                         continue
-                    cand = Candidate(f"r{rnd}.{j}", rev.library, best.id, rev.kind, rev.detail)
+                    cand = Candidate(
+                        f"r{rnd}.{j}",
+                        rev.library,
+                        best.id,
+                        rev.kind,
+                        rev.detail,
+                        example_failure=rev.example_failure,
+                    )
                     candidates.append(cand)
                     pool.append(cand)
                 self.select(pool[1:], first_task=failure.episode.task, incumbent=best)
@@ -450,7 +458,7 @@ class Learner:
             stopped = f"budget: {e}"
             best = _best(candidates) or best
         self._event("end", best=best.id if best else None, stopped=stopped, rounds=rounds_run)
-        return LearnResult(best, candidates, rounds_run, stopped)
+        return LearnResult(best, candidates, rounds_run, stopped, self.ctx.usage)
 
 
 def _train_retries(cfg: LearnConfig) -> int:

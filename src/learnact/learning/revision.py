@@ -11,13 +11,9 @@ regenerated) or **Plan** (a usage note for one function, shown to the agent).
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from learnact.agents.trajectory import EpisodeRecord, StepRecord
 from learnact.envs.base import TaskFamily
 from learnact.learning.code import (
     CodeProblem,
@@ -28,13 +24,13 @@ from learnact.learning.code import (
     parse_proposal,
     referenced_names,
 )
+from learnact.learning.context import LearnContext
 from learnact.learning.creation import (
     CreationConfig,
     describe,
     validate_code,
 )
-from learnact.learning.journal import Journal
-from learnact.learning.scoring import did_something
+from learnact.learning.failure import Failure
 from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
 from learnact.prompts import render
@@ -46,92 +42,40 @@ _PLAN_NOTE = re.compile(r"^\s*Note\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _DIAGNOSIS = re.compile(
     r"Diagnosis\s*:\s*(.+?)(?:\n\s*\n|Improvement\s*:|$)", re.IGNORECASE | re.DOTALL
 )
-_TRAJECTORY_CHARS = 4000
-
-
-@dataclass(frozen=True)
-class Failure:
-    """The first failed learned-action call in some training episodes."""
-
-    episode: EpisodeRecord
-    step: StepRecord
-
-    def context(self, state_observations: bool) -> tuple[str, str]:
-        before = self.episode.steps[: self.step.index]
-        if state_observations:
-            last = before[-1].observation if before else self.episode.first_observation
-            return "The state before the call", last
-        lines = [f"Goal: {self.episode.goal}", f"Observation: {self.episode.first_observation}"]
-        for s in before:
-            lines += [f"Action: {s.call or s.completion.strip()}", f"Observation: {s.observation}"]
-        text = "\n".join(lines)
-        if len(text) > _TRAJECTORY_CHARS:
-            text = "(... earlier steps omitted ...)\n" + text[-_TRAJECTORY_CHARS:]
-        return "The trajectory up to the call", text
-
-    def describe(self) -> dict[str, Any]:
-        """What produced a revision, recorded in the library's lineage."""
-        return {
-            "task": self.episode.task,
-            "step": self.step.index,
-            "call": self.step.call,
-            "error": self.step.error,
-        }
 
 
 def _defined(source: str) -> list[str]:
     return [n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
 
 
-def first_failure(
-    records: Sequence[EpisodeRecord], read_only: Callable[[str], bool] | None = None
-) -> Failure | None:
-    """The first learned call that failed, or that did nothing (ran only read-only basic
-    actions: `scoring.did_something`), with that said as its error."""
-    for r in records:
-        for s in r.steps:
-            if not s.learned_call:
-                continue
-            if not s.valid:
-                return Failure(r, s)
-            if not did_something(s, read_only):
-                looked = ", ".join(a.command for a in s.sub_actions) or "nothing"
-                error = f"the call did nothing: it ran only {looked}, which changes nothing"
-                return Failure(r, dataclasses.replace(s, error=error))
-    return None
-
-
-def example_failure(library: ActionLibrary) -> Failure | None:
-    """The learned call that failed while the library's usage example ran, if any: the
-    failure to revise from when the acting agent never called a learned action."""
-    if library.example_failure is None:
-        return None
-    record, step = library.example_failure
-    return Failure(record, step)
-
-
 @dataclass
 class Revision:
-    kind: str  # "update", "plan" or "none"
+    """One revision answer: ``kind`` is ``"update"``, ``"plan"`` or ``"none"`` (nothing
+    usable; ``library`` is then ``None`` and ``detail`` says why). ``example_failure`` is
+    the failed learned call of an updated library's new usage example, if any."""
+
+    kind: str
     library: ActionLibrary | None
     diagnosis: str
     detail: str  # changed functions, or the note
+    example_failure: Failure | None = None
 
 
 def revise(
     family: TaskFamily,
-    learner: Any,
-    sandbox: Any,
+    ctx: LearnContext,
     library: ActionLibrary,
     failure: Failure,
     *,
     sample_index: int,
     cfg: CreationConfig,
-    journal: Journal,
     validation_task: int,
     temperature: float,
-    run: str | None = None,
 ) -> Revision:
+    """Ask the learner to diagnose ``failure`` and improve ``library`` (sample
+    ``sample_index`` at ``temperature``): an Update is validated as in creation (with
+    ``cfg.max_fix_tries`` fixes) on training task ``validation_task``; a Plan adds a
+    usage note. The answer never changes ``library`` itself (a new one is returned)."""
     label, context = failure.context(family.state_observations)
     messages = [
         {
@@ -150,37 +94,23 @@ def revise(
             ),
         }
     ]
-    c = learner.complete(
+    c = ctx.learner.complete(
         messages,
         purpose="revise",
         family=family.name,
-        run=run,
         max_tokens=cfg.max_tokens,
         temperature=temperature,
         seed=cfg.seed,
         sample_index=sample_index,
     )
-    journal.exchange("revise", messages, c, revision=sample_index)
+    ctx.journal.exchange("revise", messages, c, revision=sample_index)
     text = c.text or ""
     m = _DIAGNOSIS.search(text)
     diagnosis = " ".join(m.group(1).split()) if m else ""
     wants_plan = re.search(r"Improvement\s*:\s*\**\s*Plan", text, re.IGNORECASE) is not None
     if wants_plan or not extract_code(text):
         return _plan(library, text, diagnosis, failure)
-    return _update(
-        family,
-        learner,
-        sandbox,
-        library,
-        messages,
-        text,
-        diagnosis,
-        cfg,
-        journal,
-        validation_task,
-        run,
-        failure,
-    )
+    return _update(family, ctx, library, messages, text, diagnosis, cfg, validation_task, failure)
 
 
 def _plan(library: ActionLibrary, text: str, diagnosis: str, failure: Failure) -> Revision:
@@ -203,16 +133,13 @@ def _plan(library: ActionLibrary, text: str, diagnosis: str, failure: Failure) -
 
 def _update(
     family: TaskFamily,
-    learner: Any,
-    sandbox: Any,
+    ctx: LearnContext,
     library: ActionLibrary,
     messages: list[dict[str, str]],
     text: str,
     diagnosis: str,
     cfg: CreationConfig,
-    journal: Journal,
     validation_task: int,
-    run: str | None,
     failure: Failure,
 ) -> Revision:
     basic = {a.name for a in family.basic_actions}
@@ -234,32 +161,18 @@ def _update(
                 raise CodeProblem("after this update " + never_acts(broken, basic))
             parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
             error = validate_code(
-                family, sandbox, merged, proposal.example_call, validation_task, cfg.timeout_s
+                family, ctx.sandbox, merged, proposal.example_call, validation_task, cfg.timeout_s
             )
         except CodeProblem as e:
             error, merged, changed = str(e), library.source, []
-        journal.event("validation", revision=True, attempt=attempt, error=error)
+        ctx.journal.event("validation", revision=True, attempt=attempt, error=error)
         if error is None:
             if not changed:
                 return Revision("none", None, diagnosis, "the update changed nothing")
-            return Revision(
-                "update",
-                _relearn(
-                    family,
-                    learner,
-                    library,
-                    merged,
-                    changed,
-                    cfg,
-                    journal,
-                    run,
-                    failure,
-                    sandbox=sandbox,
-                    task=validation_task,
-                ),
-                diagnosis,
-                ", ".join(changed),
+            lib, example_failure = _relearn(
+                family, ctx, library, merged, changed, cfg, failure, task=validation_task
             )
+            return Revision("update", lib, diagnosis, ", ".join(changed), example_failure)
         if attempt == cfg.max_fix_tries:
             break
         messages = [
@@ -272,39 +185,36 @@ def _update(
                 ),
             },
         ]
-        c = learner.complete(
+        c = ctx.learner.complete(
             messages,
             purpose="fix_actions",
             family=family.name,
-            run=run,
             max_tokens=cfg.max_tokens,
             temperature=cfg.temperature,
             seed=cfg.seed,
         )
-        journal.exchange("fix_actions", messages, c, revision=True, attempt=attempt + 1)
+        ctx.journal.exchange("fix_actions", messages, c, revision=True, attempt=attempt + 1)
         text = c.text or ""
     return Revision("none", None, diagnosis, "the update never passed validation")
 
 
 def _relearn(
     family: TaskFamily,
-    learner: Any,
+    ctx: LearnContext,
     old: ActionLibrary,
     source: str,
     changed: list[str],
     cfg: CreationConfig,
-    journal: Journal,
-    run: str | None,
     failure: Failure,
     *,
-    sandbox: Any,
     task: int,
-) -> ActionLibrary:
-    """The updated library: new descriptions for changed actions, their notes cleared."""
+) -> tuple[ActionLibrary, Failure | None]:
+    """The updated library: new descriptions for changed actions, their notes cleared,
+    a new usage example; and that example's failed learned call, if any."""
     meta = old.to_meta()
     actions = dict(meta["actions"])
     public_changed = [n for n in changed if not n.startswith("_")]
-    descriptions = describe(family, learner, source, public_changed, cfg, journal, run)
+    descriptions = describe(family, ctx, source, public_changed, cfg)
     for name in public_changed:
         actions[name] = {**actions.get(name, {}), "description": descriptions[name], "notes": []}
     meta["actions"] = actions
@@ -317,7 +227,6 @@ def _relearn(
             failure=failure.describe(),
             first=not existed,
         )
-    lib.usage_example = usage_example(
-        family, learner, lib, cfg, journal, run, sandbox=sandbox, task=task
-    )
-    return lib
+    example = usage_example(family, ctx, lib, cfg, task=task)
+    lib.usage_example = example.text
+    return lib, example.failure

@@ -10,20 +10,27 @@ learner gets the failure back and tries again (``example_tries`` in all), and th
 ends up with no usage example rather than a wrong one.
 
 A learned call that fails while the example runs is a real failure of that action; it is
-kept on the library (``example_failure``) so that the learner can revise the action even
-when the acting agent never called it during training.
+returned with the example (`UsageExample.failure`) and kept by the learner with the
+candidate, so that the learner can revise the action even when the acting agent never
+called it during training.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.agents.trajectory import EpisodeRecord, StepRecord
 from learnact.envs.base import TaskFamily
-from learnact.learning.journal import Journal
+from learnact.learning.failure import Failure
 from learnact.library import ActionLibrary
 from learnact.prompts import render
+
+if TYPE_CHECKING:
+    from learnact.learning.context import LearnContext
+    from learnact.learning.creation import CreationConfig
 
 MAX_LINES = 12
 
@@ -54,22 +61,28 @@ def action_lines(text: str) -> list[str]:
     return [ln for ln in lines if "(" in ln and not ln.startswith(("#", "Goal", "Observation"))]
 
 
+@dataclass(frozen=True)
+class UsageExample:
+    """The usage example of a library: ``text`` is the executed trajectory (``""`` when
+    no try was usable); ``failure`` is the latest try's failed learned call, if any."""
+
+    text: str = ""
+    failure: Failure | None = None
+
+
 def execute_example(
     family: TaskFamily,
-    sandbox: Any,
+    ctx: RunContext,
     library: ActionLibrary,
     lines: list[str],
     task: int,
     timeout_s: float,
 ) -> ExecutedExample:
-    """Run the lines on a fresh episode of ``task``; the real trajectory up to the first
-    invalid line."""
-    from learnact.agents.act import ActAgent, AgentConfig
-
+    """Run the lines on a fresh episode of ``task`` in ``ctx.sandbox`` (at most 12); the
+    real trajectory up to the first invalid line. No model is called."""
     agent = ActAgent(
         family,
-        None,
-        sandbox,
+        ctx.with_writer(None),
         library=library,
         config=AgentConfig(timeout_s=timeout_s, allow_check=False),
         phase="learn",
@@ -91,7 +104,7 @@ def execute_example(
         trace = [f"Goal: {first.goal}", f"Observation: {first.observation}"]
         last_state = first.observation
         for index, line in enumerate(lines[:MAX_LINES]):
-            step = agent._step(episode, index, line, last_state)
+            step = agent.play_line(episode, index, line, last_state)
             out.record.steps.append(step)
             if step.kind != "action" or not step.valid:
                 out.failure = f"{step.call or line} -> {step.observation}"
@@ -117,19 +130,17 @@ def execute_example(
 
 def usage_example(
     family: TaskFamily,
-    learner: Any,
+    ctx: LearnContext,
     library: ActionLibrary,
-    cfg: Any,
-    journal: Journal,
-    run: str | None,
+    cfg: CreationConfig,
     *,
-    sandbox: Any,
     task: int,
-) -> str:
-    """A real trajectory on training task ``task`` that uses the learned actions, or ``""``.
+) -> UsageExample:
+    """A real trajectory on training task ``task`` that uses the learned actions.
 
-    When no try gave a usable example, ``library.example_failure`` is the latest try's
-    failed learned call (if any), for the learner to revise from.
+    The learner writes the action lines (``cfg.example_tries`` tries, the first at
+    temperature 0); each try runs in ``ctx.sandbox``. Every exchange and run goes to
+    ``ctx.journal``.
     """
     episode = family.make_episode(task)
     try:
@@ -151,14 +162,14 @@ def usage_example(
             ),
         }
     ]
-    tries = max(1, int(getattr(cfg, "example_tries", 2)))
-    library.example_failure = None
+    tries = max(1, cfg.example_tries)
+    failure: Failure | None = None
+    journal = ctx.journal
     for attempt in range(tries):
-        c = learner.complete(
+        c = ctx.learner.complete(
             messages,
             purpose="usage_example",
             family=family.name,
-            run=run,
             max_tokens=cfg.example_max_tokens,
             temperature=0.0 if attempt == 0 else cfg.temperature,
             seed=cfg.seed,
@@ -167,7 +178,9 @@ def usage_example(
         journal.exchange("usage_example", messages, c, attempt=attempt)
         text = c.text or ""
         lines = action_lines(text)
-        ran = execute_example(family, sandbox, library, lines, task, cfg.timeout_s)
+        ran = execute_example(
+            family, RunContext(ctx.learner, ctx.sandbox), library, lines, task, cfg.timeout_s
+        )
         journal.event(
             "usage_example_run",
             attempt=attempt,
@@ -178,10 +191,9 @@ def usage_example(
             failure=ran.failure,
         )
         if ran.usable:
-            library.example_failure = None
-            return ran.text
+            return UsageExample(ran.text)
         if ran.learned_failure is not None and ran.record is not None:
-            library.example_failure = (ran.record, ran.learned_failure)  # the latest
+            failure = Failure(ran.record, ran.learned_failure)  # the latest
         problem = (
             f"The line {ran.failure}"
             if ran.failure
@@ -189,18 +201,10 @@ def usage_example(
             if ran.valid
             else "The answer held no action line."
         )
+        retry = render("usage_example_retry", trace="\n".join(ran.trace), problem=problem)
         messages = [
             *messages,
             {"role": "assistant", "content": text},
-            {
-                "role": "user",
-                "content": (
-                    "I ran your actions. What really happened:\n"
-                    + "\n".join(ran.trace)
-                    + f"\n{problem}\nWrite the actions again from the start, calling the "
-                    "learned actions with arguments that fit the state. Answer with "
-                    '"Action:" lines only.'
-                ),
-            },
+            {"role": "user", "content": retry},
         ]
-    return ""
+    return UsageExample("", failure)

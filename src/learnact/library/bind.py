@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from learnact.envs.base import Episode, TaskFamily
+from learnact.envs.base import Episode, EpisodeExecutor, TaskFamily
 from learnact.library.format import ActionLibrary
+from learnact.sandbox.results import ExecResult
+
+if TYPE_CHECKING:
+    from learnact.sandbox.sandbox import Sandbox
 
 
 class BoundLibrary:
@@ -31,11 +35,11 @@ class BoundLibrary:
         family: TaskFamily,
         episode: Episode,
         *,
-        sandbox: Any = None,
+        sandbox: Sandbox | None = None,
         max_basic_actions: int = 50,
         timeout_s: float = 10.0,
     ) -> None:
-        from learnact.sandbox import Sandbox
+        from learnact.sandbox.sandbox import Sandbox
 
         library.check_calls({a.name for a in family.basic_actions})
         self.library = library
@@ -45,17 +49,20 @@ class BoundLibrary:
         self.sandbox = sandbox or Sandbox()
         self.max_basic_actions = max_basic_actions
         self.timeout_s = timeout_s
-        self.won = False
-        self.progress: float | None = None
+        # One executor for the whole episode: once won, no call reaches it again.
+        self._execute = EpisodeExecutor(episode)
 
-    def _execute(self, command: str) -> tuple[str, bool]:
-        r = self.episode.step(command)
-        self.won = self.won or r.won
-        if r.progress is not None:
-            self.progress = r.progress
-        return r.observation, r.valid
+    @property
+    def won(self) -> bool:
+        """The goal was reached by some call so far."""
+        return self._execute.won
 
-    def run(self, code: str) -> Any:
+    @property
+    def progress(self) -> float | None:
+        """The latest progress rate the environment reported, if any."""
+        return self._execute.progress
+
+    def run(self, code: str) -> ExecResult:
         """Run one line of Python (calls of basic or learned actions) in the sandbox."""
         return self.sandbox.run(
             code,
@@ -66,7 +73,7 @@ class BoundLibrary:
             timeout_s=self.timeout_s,
         )
 
-    def call(self, name: str, *args: str | int | float) -> Any:
+    def call(self, name: str, *args: str | int | float) -> ExecResult:
         """Call one learned or basic action by name with plain arguments."""
         known = {a.name for a in self.library.actions} | {a.name for a in self.family.basic_actions}
         if name not in known:
@@ -74,7 +81,7 @@ class BoundLibrary:
         call = ast.Call(func=ast.Name(name), args=[ast.Constant(a) for a in args], keywords=[])
         return self.run(ast.unparse(call))
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
+    def __getattr__(self, name: str) -> Callable[..., ExecResult]:
         if name.startswith("_"):
             raise AttributeError(name)
         return lambda *args: self.call(name, *args)

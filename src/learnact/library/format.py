@@ -108,9 +108,6 @@ class ActionLibrary:
     lineage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: warnings raised while loading (e.g. hand edits detected)
     load_warnings: list[str] = field(default_factory=list)
-    #: transient, never saved: (episode, step) of a learned call that failed while the
-    #: usage example ran (learning/usage.py), for the learner to revise from
-    example_failure: Any = field(default=None, repr=False, compare=False)
 
     # --- construction -------------------------------------------------------------------
     @classmethod

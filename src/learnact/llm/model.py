@@ -23,6 +23,7 @@ from learnact.llm.types import (
     Request,
     apply_stop,
     apply_stop_rule,
+    approx_tokens,
     normalize_messages,
 )
 from learnact.llm.usage import Usage, estimate_cost
@@ -155,7 +156,7 @@ class Model:
         """Tokens of ``text`` by the backend's tokenizer; about 4 characters a token when
         the backend has none locally (hosted APIs: their reported usage is exact)."""
         n = self.backend.count_tokens(text)
-        return n if n is not None else (len(text) + 3) // 4
+        return n if n is not None else approx_tokens(text)
 
     def close(self) -> None:
         self.backend.close()

@@ -100,6 +100,12 @@ class CallUsage:
         return self.prompt_tokens + self.completion_tokens
 
 
+def approx_tokens(text: str) -> int:
+    """Tokens of ``text`` without a tokenizer: about 4 characters a token, rounded up.
+    For budgets, estimates and stand-in models only; never a billed figure."""
+    return (len(text) + 3) // 4
+
+
 @dataclass
 class Completion:
     """The result of `Model.complete`.

@@ -11,12 +11,16 @@ from statistics import mean
 from typing import Any
 
 from learnact import __version__
+from learnact.agents.context import RunContext, StepSandbox
 from learnact.agents.methods import MethodSetup, build_agent
 from learnact.agents.trajectory import EpisodeRecord, TrajectoryWriter
 from learnact.envs.base import TaskFamily
+from learnact.llm.run import ChatModel, RunModel
 
 
 def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord]) -> dict[str, Any]:
+    """Results of the test-phase episodes in ``records``: counts, success rate and mean
+    progress rate (``None`` without episodes / progress), mean steps, one row a task."""
     tests = [r for r in records if r.phase == "test"]
     progress = [r.progress for r in tests if r.progress is not None]
     return {
@@ -35,16 +39,26 @@ def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord])
 def evaluate(
     family: TaskFamily,
     method: str,
-    model: Any,
-    sandbox: Any,
+    model: ChatModel,
+    sandbox: StepSandbox,
     tasks: Sequence[int],
     setup: MethodSetup,
     out_dir: str | os.PathLike[str] | None = None,
     on_episode: Callable[[EpisodeRecord], None] | None = None,
 ) -> dict[str, Any]:
+    """Play ``method`` on ``tasks`` of ``family``, one episode each, in order.
+
+    The run is labelled ``str(out_dir)`` (or unlabelled); ``setup.learner``, if given,
+    is bound to the same run. With ``out_dir``, trajectories go to
+    ``trajectories.jsonl`` and the results (`summarise` plus model, version, data
+    source and split) to ``results.json`` there, written atomically. Raises `BadInput`
+    for an unknown method or ``learnact`` without a library.
+    """
     writer = TrajectoryWriter(out_dir) if out_dir else None
-    setup.writer = writer
-    agent = build_agent(method, family, model, sandbox, setup)
+    actor = RunModel(model, str(out_dir) if out_dir else None)
+    if setup.learner is not None:
+        setup.learner = actor.sibling(setup.learner)
+    agent = build_agent(method, family, RunContext(actor, sandbox, writer), setup)
     records = []
     for task in tasks:
         record = agent.run(task)
@@ -54,7 +68,7 @@ def evaluate(
     results = summarise(family, method, records)
     results.update(
         {
-            "model": getattr(model, "spec", str(model)),
+            "model": model.spec,
             "learnact_version": __version__,
             "data_source": family.source.to_dict(),
             "split": family.split.to_dict(),
@@ -66,6 +80,8 @@ def evaluate(
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON to ``path``: a temporary file in the same folder,
+    flushed to disk, then renamed over ``path`` (readers never see half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

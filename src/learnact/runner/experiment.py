@@ -14,8 +14,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS
+from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
+from learnact.learning.creation import CreationConfig
+from learnact.learning.learner import LearnConfig
+from learnact.llm.spec import DEFAULT_MODEL
+from learnact.runner.tasks import ordered, select_tasks
 
 LEARNING_METHODS = ("learnact", "act-reflexion", "react-reflexion")
 
@@ -33,25 +39,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LearnSettings(_Strict):
-    """The LearnAct learner (`learnact learn`), run once per family and seed."""
+_C, _L, _A = CreationConfig, LearnConfig, AgentConfig  # the one home of each default
 
-    candidates: int = Field(4, ge=1)
-    rounds: int = Field(2, ge=0)
+
+class LearnSettings(_Strict):
+    """The LearnAct learner (`learnact learn`), run once per family and seed.
+
+    Defaults come from `CreationConfig` and `LearnConfig` (the learner's own)."""
+
+    candidates: int = Field(_C.candidates, ge=1)
+    rounds: int = Field(_L.rounds, ge=0)
     train_tasks: str = "train"
-    train_steps: int = Field(10, ge=1)
-    temperature: float = Field(0.7, ge=0.0)
-    max_fix_tries: int = Field(4, ge=0)
-    max_tokens: int = Field(1024, ge=1)
-    budget_calls: int | None = Field(None, ge=1)
+    train_steps: int = Field(_L.train_steps, ge=1)
+    temperature: float = Field(_C.temperature, ge=0.0)
+    max_fix_tries: int = Field(_C.max_fix_tries, ge=0)
+    max_tokens: int = Field(_C.max_tokens, ge=1)
+    # Caps on each learner run's own LLM use (learner + actor; cached calls count).
+    budget_calls: int | None = Field(_L.budget_calls, ge=1)
+    budget_tokens: int | None = Field(_L.budget_tokens, ge=1)
     # "full": every candidate on every training task (the paper); "race": new candidates
     # play one task first and only the better half plays the rest (learning/learner.py).
-    selection: Literal["full", "race"] = "full"
-    race_keep: float = Field(0.5, gt=0.0, le=1.0)  # share of a race that plays on
-    race_bar: bool = True  # a revision must match the previous best on the heat task
+    selection: Literal["full", "race"] = _L.selection  # type: ignore[assignment]
+    race_keep: float = Field(_L.race_keep, gt=0.0, le=1.0)  # share of a race that plays on
+    race_bar: bool = _L.race_bar  # a revision must match the previous best on the heat task
     # The repeat guard's retries in training episodes; unset: the experiment's repeat_retries.
-    repeat_retries: int | None = Field(None, ge=0)
-    early_stop: bool = False  # stop after a revision round that brings no gain
+    repeat_retries: int | None = Field(_L.train_repeat_retries, ge=0)
+    early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
 
 
 class FamilyEntry(_Strict):
@@ -75,13 +88,13 @@ class Experiment(_Strict):
     methods: list[str] = Field(min_length=1)
     tasks: str = "test"
     seeds: int | list[int] = 1
-    model: str = "local:qwen2.5-coder-1.5b"
+    model: str = DEFAULT_MODEL
     learner_model: str | None = None
     data_dir: str | None = None
     max_steps: int | None = Field(None, ge=1)
-    temperature: float = Field(0.0, ge=0.0)
-    max_tokens: int = Field(128, ge=1)
-    repeat_retries: int = Field(2, ge=0)  # the acting agents' repeat guard (agents/act.py)
+    temperature: float = Field(_A.temperature, ge=0.0)
+    max_tokens: int = Field(_A.max_tokens, ge=1)
+    repeat_retries: int = Field(_A.repeat_retries, ge=0)  # the repeat guard (agents/act.py)
     reflexion_rounds: int = Field(2, ge=1)
     reflexion_train_tasks: str = "train"
     learn: LearnSettings = Field(default_factory=LearnSettings)
@@ -131,6 +144,41 @@ class Experiment(_Strict):
                     seen.append(m)
         return [m for m in METHODS if m in seen]
 
+    def agent_config(self, seed: int) -> AgentConfig:
+        """The acting agents' settings for one seed (test episodes and training)."""
+        return AgentConfig(
+            max_steps=self.max_steps,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            seed=seed,
+            repeat_retries=self.repeat_retries,
+        )
+
+    def learn_config(self, family: TaskFamily, seed: int) -> LearnConfig:
+        """The learner's settings for ``family`` and ``seed``: training tasks selected by
+        ``learn.train_tasks`` in the seed's order (`BadInput` for a bad selection)."""
+        s = self.learn
+        return LearnConfig(
+            creation=CreationConfig(
+                candidates=s.candidates,
+                max_fix_tries=s.max_fix_tries,
+                temperature=s.temperature,
+                seed=seed,
+                max_tokens=s.max_tokens,
+            ),
+            train_tasks=ordered(select_tasks(family, s.train_tasks), seed),
+            train_steps=s.train_steps,
+            rounds=s.rounds,
+            budget_calls=s.budget_calls,
+            budget_tokens=s.budget_tokens,
+            agent=self.agent_config(seed),
+            selection=s.selection,
+            race_keep=s.race_keep,
+            race_bar=s.race_bar,
+            train_repeat_retries=s.repeat_retries,
+            early_stop=s.early_stop,
+        )
+
     def canonical(self) -> dict[str, Any]:
         """The configuration as plain data, defaults filled in (for the fingerprint)."""
         return self.model_dump(mode="json")
@@ -167,6 +215,37 @@ def load_experiment(path: str | Path) -> Experiment:
     except tomllib.TOMLDecodeError as e:
         raise BadInput(f"{p}: not valid TOML: {e}") from e
     return parse_experiment(data, str(p))
+
+
+def compose_experiment(
+    *,
+    options: dict[str, Any],
+    learn_options: dict[str, Any] | None = None,
+    file: str | Path | None = None,
+    resume: str | Path | None = None,
+) -> Experiment:
+    """The experiment of a command line: ``options`` (top-level fields; ``None`` values
+    are not given) and ``learn_options`` (fields of ``learn``) override the experiment
+    ``file`` (TOML), else the stored experiment of the run directory ``resume``, else
+    the defaults. Raises `BadInput` for a bad file or a result that is not a valid
+    experiment, and when neither a file nor families and methods say what to run."""
+    given = {k: v for k, v in options.items() if v is not None}
+    learn = {k: v for k, v in (learn_options or {}).items() if v is not None}
+    base: dict[str, Any]
+    if resume is not None and file is None:
+        from learnact.runner.run import stored_experiment
+
+        base = stored_experiment(resume).canonical()
+    elif file is not None:
+        base = load_experiment(file).model_dump(exclude_unset=True)
+    else:
+        base = {}
+        if not given.get("families") or not given.get("methods"):
+            raise BadInput("name the families and --methods (or give --experiment FILE)")
+    data = {**base, **given}
+    if learn:
+        data["learn"] = {**dict(data.get("learn") or {}), **learn}
+    return parse_experiment(data, str(file) if file else "options")
 
 
 def split_methods(text: str) -> list[str]:

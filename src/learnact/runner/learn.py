@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from learnact import __version__
+from learnact.agents.context import StepSandbox
 from learnact.envs.base import TaskFamily
+from learnact.learning.context import LearnContext
 from learnact.learning.journal import Journal
 from learnact.learning.learner import LearnConfig, Learner, LearnResult
 from learnact.library import ActionLibrary
+from learnact.llm.run import ChatModel
 from learnact.runner.evaluate import write_json_atomic
 
 
 def learn_library(
     family: TaskFamily,
-    learner_model: Any,
-    actor_model: Any,
-    sandbox: Any,
+    learner_model: ChatModel,
+    actor_model: ChatModel,
+    sandbox: StepSandbox,
     cfg: LearnConfig,
     out_dir: str | os.PathLike[str],
-    on_event: Any = None,
+    on_event: Callable[[int, dict[str, Any]], None] | None = None,
 ) -> tuple[LearnResult, ActionLibrary | None]:
-    """Learn, then write ``<out>/library`` (the best action set) and ``<out>/learn.json``."""
+    """Learn, then write ``<out>/library`` (the best action set) and ``<out>/learn.json``.
+
+    The run is labelled ``str(out_dir)``; its usage (``learn.json`` "usage", and the
+    result's ``usage``) holds this run's calls only, and ``cfg``'s budget is counted
+    from them. Journal, trajectories and prompts go to ``out_dir``; ``on_event(seq,
+    event)`` sees each journal event as it is written. Returns the result
+    and the saved library (``None`` when no candidate passed validation).
+    """
     out = Path(out_dir)
-    journal = Journal(out)
-    result = Learner(
-        family, learner_model, actor_model, sandbox, cfg, journal, run=str(out), on_event=on_event
-    ).learn()
+    journal = Journal(out, on_event=on_event)
+    ctx = LearnContext.for_run(learner_model, actor_model, sandbox, journal, run=str(out))
+    result = Learner(family, ctx, cfg).learn()
     library = None
     if result.best is not None:
         library = result.best.library
@@ -45,8 +55,8 @@ def learn_library(
         library.extra.update(
             {
                 "learnact_version": __version__,
-                "learner_model": getattr(learner_model, "spec", str(learner_model)),
-                "actor_model": getattr(actor_model, "spec", str(actor_model)),
+                "learner_model": learner_model.spec,
+                "actor_model": actor_model.spec,
                 "data_source": family.source.to_dict(),
                 "candidate": result.best.id,
                 "training": result.best.score.to_dict() if result.best.score else None,
@@ -70,12 +80,23 @@ def learn_library(
             }
             for c in result.candidates
         ],
-        "usage": {
-            "learner": learner_model.usage.to_dict() if hasattr(learner_model, "usage") else None,
-            "actor": actor_model.usage.to_dict()
-            if hasattr(actor_model, "usage") and actor_model is not learner_model
-            else None,
-        },
+        "usage": _usage_by_role(ctx),
     }
     write_json_atomic(out / "learn.json", summary)
     return result, library
+
+
+def _usage_by_role(ctx: LearnContext) -> dict[str, Any]:
+    """This run's usage as ``{"learner": ..., "actor": ...}`` (`Usage.to_dict` each);
+    ``"actor"`` is ``None`` when one model played both roles (its usage is all under
+    ``"learner"``, as before)."""
+    from learnact.llm.usage import Usage
+
+    learner, actor = ctx.learner.spec, ctx.actor.spec
+    if learner == actor:
+        return {"learner": ctx.usage.to_dict(), "actor": None}
+    rows = ctx.usage.to_dict()["rows"]
+    return {
+        role: Usage.from_dict({"rows": [r for r in rows if r["model"] == spec]}).to_dict()
+        for role, spec in (("learner", learner), ("actor", actor))
+    }

@@ -57,15 +57,15 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     use: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     # The same, split: "learn" (learner and Reflexion-lesson units) and "test" (episodes).
     phase_use: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in usage:
-        phase = "test" if row["kind"] == "episode" else "learn"
-        for table, key in (
-            (use, (row["family"], row["method"])),
-            (phase_use, (row["family"], row["method"], phase)),
+    for g in usage:
+        phase = "test" if g["kind"] == "episode" else "learn"
+        for per_purpose in (
+            use[(g["family"], g["method"])],
+            phase_use[(g["family"], g["method"], phase)],
         ):
-            per = table[key].setdefault(row["purpose"], dict.fromkeys(USAGE_FIELDS, 0))
+            per = per_purpose.setdefault(g["purpose"], dict.fromkeys(USAGE_FIELDS, 0))
             for k in USAGE_FIELDS:
-                per[k] += row[k] or 0
+                per[k] += g[k] or 0
     learn_wall: dict[tuple[str, str], float] = defaultdict(float)
     unit_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
+
+
+def ordered(tasks: list[int], seed: int) -> list[int]:
+    """Seed 0 keeps the canonical order; other seeds shuffle it (reproducibly)."""
+    out = list(tasks)
+    if seed != 0:
+        random.Random(seed).shuffle(out)
+    return out
 
 
 def select_tasks(family: TaskFamily, spec: str) -> list[int]:

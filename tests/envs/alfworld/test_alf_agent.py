@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learnact.agents.act import ActAgent, AgentConfig
+from learnact.agents.context import RunContext
 from learnact.envs.alfworld.examples import as_call
 from learnact.envs.alfworld.observations import NOT_VALID
 from learnact.library import ActionLibrary
@@ -29,7 +30,7 @@ def test_act_agent_wins_by_replaying_the_walkthrough(
     family = families[("clean", "old")]
     task = family.split.test[0]
     calls = [as_call(c) for c in walkthrough(family, task)]
-    rec = ActAgent(family, scripted(calls), sandbox_agent).run(task)
+    rec = ActAgent(family, RunContext(scripted(calls), sandbox_agent)).run(task)
     assert rec.won and rec.n_steps == len(calls)
     assert rec.goal.startswith("Your task is to: clean ")
     assert all(s.valid for s in rec.steps)
@@ -37,7 +38,9 @@ def test_act_agent_wins_by_replaying_the_walkthrough(
 
 def test_step_budget_runs_out_without_winning(families, sandbox_agent, scripted):
     family = families[("put", "new")]
-    rec = ActAgent(family, scripted(["look()"]), sandbox_agent).run(family.split.test[0])
+    rec = ActAgent(family, RunContext(scripted(["look()"]), sandbox_agent)).run(
+        family.split.test[0]
+    )
     assert not rec.won and rec.n_steps == family.step_budget == 20
 
 
@@ -52,9 +55,9 @@ def test_learned_action_with_an_invalid_second_step_reports_the_error_first(
         "    take(obj, 'shelf 9')\n"
     )
     model = scripted(["fetch('mug 1', 'shelf 2')"])
-    rec = ActAgent(family, model, sandbox_agent, library=lib, config=AgentConfig(max_steps=1)).run(
-        2
-    )
+    rec = ActAgent(
+        family, RunContext(model, sandbox_agent), library=lib, config=AgentConfig(max_steps=1)
+    ).run(2)
     step = rec.steps[0]
     assert not step.valid and [s.valid for s in step.sub_actions] == [True, False]
     first, *rest = step.observation.splitlines()

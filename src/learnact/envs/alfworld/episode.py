@@ -13,9 +13,8 @@ from learnact.envs.alfworld.observations import (
     state_line,
     step_observation,
 )
-from learnact.envs.base import Episode, ResetResult, StepResult
+from learnact.envs.base import CHECK_VALID_COMMAND, Episode, ResetResult, StepResult
 
-CHECK_VALID = "check valid actions"
 HIDDEN_COMMANDS = frozenset({"help"})  # the newer format's command list; not a basic action
 
 
@@ -54,7 +53,7 @@ class AlfworldEpisode(Episode):
 
     def step(self, command: str) -> StepResult:
         engine = self._require()
-        if commands.normalize(command) == CHECK_VALID:
+        if commands.normalize(command) == CHECK_VALID_COMMAND:
             listing = ", ".join(self.valid_actions() or []) or "none"
             return StepResult(f"Valid actions: {listing}.", True, self._won)
         cmd = self.to_engine(command)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from learnact.envs.base import ResetResult
+from learnact.envs.base import NOT_VALID, ResetResult
 
-NOT_VALID = "The action is not valid and therefore takes no effect."
+__all__ = ["NOT_VALID", "first_observation", "state_line", "step_observation"]
 NOTHING_HAPPENS = "Nothing happens."
 GOAL_PREFIX = "Your task is to:"
 _BANNER = re.compile(r"^-=.*=-$")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from learnact.envs.base import Episode, ResetResult, StepResult
+from learnact.envs.base import CHECK_VALID_COMMAND, NOT_VALID, Episode, ResetResult, StepResult
 from learnact.envs.pddl import model as m
 from learnact.envs.pddl.render import Renderer, TextStyle, natural_key
 from learnact.envs.pddl.simulator import Binding, CompiledAction, State, World, applicable_bindings
 
-NOT_VALID = "The action is not valid and therefore takes no effect."
-CHECK_VALID = "check valid actions"
 # Be forgiving about how a command is written: "Pick(ball1, rooma, 'left')" works too.
 _SEPARATORS = re.compile(r"[\s(),'\"`]+")
 
@@ -126,7 +124,7 @@ class PddlEpisode(Episode):
         return self.task.valid_commands(self.state)
 
     def step(self, command: str) -> StepResult:
-        if " ".join(command.lower().split()) == CHECK_VALID:
+        if " ".join(command.lower().split()) == CHECK_VALID_COMMAND:
             listing = ", ".join(self.valid_actions()) or "none"
             return StepResult(f"Valid actions: {listing}.", True, self.won, self._best)
         parsed = self.task.parse(command)

@@ -32,13 +32,9 @@ from typing import Any
 from learnact.errors import BadInput
 from learnact.llm.errors import LLMError
 from learnact.llm.purposes import PURPOSES
-from learnact.llm.types import RawCompletion, Request
+from learnact.llm.types import RawCompletion, Request, approx_tokens
 
 THEN = ("repeat_last", "cycle", "fail")
-
-
-def approx_tokens(text: str) -> int:
-    return (len(text) + 3) // 4
 
 
 class _Rule:

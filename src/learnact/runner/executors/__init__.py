@@ -1,7 +1,80 @@
 """Where the units of a run execute: threads in this process, or a Ray cluster.
 
-An executor has ``capacity`` (units in flight at once), ``submit(job)``,
-``poll(timeout) -> [(unit_id, payload, error)]`` and ``shutdown()``. Workers return plain
-data; only the coordinator writes the run store (local workers also stream learner
-decisions to it as they are made).
+An executor (`Executor`) has ``capacity`` (units in flight at
+once), ``submit(job)``, ``poll(timeout) -> [(unit_id, payload, error)]`` and
+``shutdown()``. Workers return plain data; only the coordinator writes the run store
+(local workers also stream learner decisions to it as they are made).
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from learnact.errors import BadInput
+from learnact.runner.experiment import Experiment
+from learnact.runner.units import WorkerSettings
+
+EXECUTORS = ("local", "ray")
+#: ``(unit id, payload, error)``: a finished unit; exactly one of payload and error is set.
+Finished = tuple[str, Any, str | None]
+
+
+class Executor(Protocol):
+    """Where units run: ``capacity`` units at once; ``poll`` returns those finished."""
+
+    capacity: int
+
+    def submit(self, job: dict[str, Any]) -> None: ...
+
+    def poll(self, timeout: float) -> list[Finished]: ...
+
+    def shutdown(self) -> None: ...
+
+
+#: ``on_event(unit_id, seq, event)``: a learner decision, as it is made (local only).
+UnitEventSink = Callable[[str, int, dict[str, Any]], None]
+
+
+def make_executor(
+    kind: str,
+    exp: Experiment,
+    settings: WorkerSettings,
+    *,
+    workers: int,
+    ray_address: str | None = None,
+    on_event: UnitEventSink | None = None,
+) -> Executor:
+    """A ``"local"`` (threads) or ``"ray"`` executor with ``workers`` units in flight.
+
+    ``on_event`` sees each learner journal event as it is written (local only; Ray
+    returns them with the finished unit). Raises `BadInput` for an unknown kind, or when
+    Ray is missing or its address does not answer.
+    """
+    if kind == "local":
+        from learnact.runner.executors.local import LocalExecutor
+
+        return LocalExecutor(exp, settings, workers, event_sink=on_event)
+    if kind == "ray":
+        from learnact.runner.executors.ray import RayExecutor
+
+        return RayExecutor(exp, settings, workers, address=ray_address)
+    raise BadInput(f"unknown executor {kind!r}; choose {' or '.join(EXECUTORS)}")
+
+
+def default_workers(exp: Experiment) -> int:
+    """The acting model's concurrency limit (1 for an in-process local: model)."""
+    from learnact.llm.retry import default_concurrency
+    from learnact.llm.spec import parse_spec
+
+    return max(1, default_concurrency(parse_spec(exp.model).provider))
+
+
+__all__ = [
+    "EXECUTORS",
+    "Executor",
+    "Finished",
+    "UnitEventSink",
+    "default_workers",
+    "make_executor",
+]

@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import queue
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from learnact.errors import LearnactError
-from learnact.runner.compare import WorkerContext, WorkerSettings, execute
+from learnact.runner.executors import Finished
 from learnact.runner.experiment import Experiment
-
-
-def describe_error(e: BaseException) -> str:
-    if isinstance(e, LearnactError):
-        return str(e)
-    frame = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
-    where = f" (at {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno})" if frame else ""
-    return f"{type(e).__name__}: {e}{where}"
+from learnact.runner.units import WorkerContext, WorkerSettings, execute, unit_error
 
 
 class LocalExecutor:
+    """``workers`` daemon threads sharing one `WorkerContext`."""
+
     def __init__(
         self,
         exp: Experiment,
@@ -39,7 +32,7 @@ class LocalExecutor:
         self.ctx = WorkerContext(exp, settings)
         self.event_sink = event_sink
         self._jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._results: queue.Queue[tuple[str, Any, str | None]] = queue.Queue()
+        self._results: queue.Queue[Finished] = queue.Queue()
         self._threads = [
             threading.Thread(target=self._work, name=f"learnact-worker-{i}", daemon=True)
             for i in range(self.capacity)
@@ -61,15 +54,15 @@ class LocalExecutor:
             try:
                 payload = execute(job, self.ctx, on_event)
             except BaseException as e:
-                self._results.put((uid, None, describe_error(e)))
+                self._results.put((uid, None, unit_error(e)))
             else:
                 self._results.put((uid, payload, None))
 
     def submit(self, job: dict[str, Any]) -> None:
         self._jobs.put(job)
 
-    def poll(self, timeout: float) -> list[tuple[str, Any, str | None]]:
-        out = []
+    def poll(self, timeout: float) -> list[Finished]:
+        out: list[Finished] = []
         try:
             out.append(self._results.get(timeout=timeout))
             while True:

@@ -19,9 +19,11 @@ import os
 import socket
 from typing import Any
 
+from learnact import paths
 from learnact.errors import BadInput
-from learnact.runner.compare import WorkerSettings
+from learnact.runner.executors import Finished
 from learnact.runner.experiment import Experiment
+from learnact.runner.units import WorkerContext, WorkerSettings, execute, unit_error
 
 
 def _ray() -> Any:
@@ -54,19 +56,14 @@ class _Worker:
     """The body of a Ray actor: one `WorkerContext`, one unit at a time."""
 
     def __init__(self, exp: dict[str, Any], settings: dict[str, Any]) -> None:
-        from learnact.runner.compare import WorkerContext
-
         self.ctx = WorkerContext(exp, WorkerSettings(**settings))
 
-    def run(self, job: dict[str, Any]) -> tuple[str, Any, str | None]:
-        from learnact.runner.compare import execute
-        from learnact.runner.executors.local import describe_error
-
+    def run(self, job: dict[str, Any]) -> Finished:
         uid = job["unit"]["id"]
         try:
             return uid, execute(job, self.ctx), None
         except BaseException as e:
-            return uid, None, describe_error(e)
+            return uid, None, unit_error(e)
 
 
 class RayExecutor:
@@ -84,7 +81,7 @@ class RayExecutor:
         if not ray.is_initialized():
             env = {
                 k: os.environ[k]
-                for k in ("PYTHONPATH", "LEARNACT_CACHE", "LEARNACT_DATA", "HOME")
+                for k in ("PYTHONPATH", paths.CACHE_ENV, paths.DATA_ENV, "HOME")
                 if k in os.environ
             }
             kwargs: dict[str, Any] = {
@@ -115,11 +112,11 @@ class RayExecutor:
         a = self._idle.pop()
         self._running[a.run.remote(job)] = (a, job["unit"]["id"])
 
-    def poll(self, timeout: float) -> list[tuple[str, Any, str | None]]:
+    def poll(self, timeout: float) -> list[Finished]:
         if not self._running:
             return []
         ready, _ = self.ray.wait(list(self._running), num_returns=1, timeout=timeout)
-        out = []
+        out: list[Finished] = []
         for ref in ready:
             actor, uid = self._running.pop(ref)
             try:
