@@ -57,6 +57,9 @@ def _tokens(completion: Completion) -> tuple[int, int]:
 
 
 def default_truncation(model_spec: str) -> Truncation:
+    """The history truncation for ``model_spec``: ``"halving"`` for ``local:`` models (llama.cpp's
+    prefix cache then reuses the unchanged head of the prompt), else ``"sliding"`` (the paper's
+    window)."""
     return "halving" if model_spec.startswith("local:") else "sliding"
 
 
@@ -106,6 +109,9 @@ class ActAgent:
 
     # --- prompt -------------------------------------------------------------------------
     def system_prompt(self) -> str:
+        """The system message (template ``act_system``): the family's instruction, the basic and
+        learned actions with their docs, the usage example, the plan (Reflexion lessons) and the
+        family's worked example. The same for every step of an episode."""
         lib = self.library
         return render(
             "act_system",
@@ -121,6 +127,9 @@ class ActAgent:
         )
 
     def messages(self, system: str, goal: str, history: History) -> list[dict[str, str]]:
+        """One step's request, ``[system, user]``: the user message (template ``act_user``) holds
+        the goal and the history entries that fit ``history``'s window and token budget, and says
+        how many older ones were dropped."""
         shown = history.visible(
             lambda entries: render("act_user", goal=goal, history=entries, dropped=0)
         )
@@ -129,6 +138,18 @@ class ActAgent:
 
     # --- episode ------------------------------------------------------------------------
     def run(self, task: int, on_step: Callable[[StepRecord], None] | None = None) -> EpisodeRecord:
+        """Play task ``task`` (0-based index into ``family.tasks``) until it is won or the step
+        budget runs out (``config.max_steps``, else the family's ``step_budget``): each step is one
+        model call (more when the repeat guard asks again) and one line run in the sandbox. The loop
+        is the LearnAct paper's acting agent (Zhao et al., COLM 2024); ``react=True`` lets it think
+        first, as in ReAct (Yao et al., ICLR 2023).
+
+        Each `StepRecord` goes to ``on_step`` as it is made; the episode is written to
+        ``ctx.writer`` (when there is one) and returned. The environment episode is closed either
+        way. Errors of the model layer (e.g. `learnact.llm.errors.RetriesExhausted`) and of the
+        sandbox (`learnact.sandbox.SandboxUnavailable`) propagate; ``task`` past the end raises
+        `IndexError`.
+        """
         cfg = self.config
         spec = self.family.tasks[task]
         record = EpisodeRecord(

@@ -41,6 +41,8 @@ def salvage_truncated(program: str, max_dropped_lines: int = 30) -> tuple[str, i
 
 
 def defines_functions(program: str) -> bool:
+    """Whether ``program`` defines a function anywhere (nested and ``async`` ones included);
+    ``False`` when it does not parse."""
     try:
         tree = ast.parse(program)
     except SyntaxError:
@@ -94,6 +96,10 @@ class CodeAsPoliciesAgent:
         self.method = "code-as-policies-flat" if flat else "code-as-policies"
 
     def messages(self, goal: str, observation: str) -> list[dict[str, str]]:
+        """The episode's one request: the system message (template ``program_system``: instruction,
+        basic actions, the cap of ``max_actions`` basic actions, the worked example; ``flat`` asks
+        for a program without helper functions) and the user message with the goal and the first
+        observation."""
         system = render(
             "program_system",
             instruction=self.family.instruction,
@@ -106,6 +112,17 @@ class CodeAsPoliciesAgent:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def run(self, task: int) -> EpisodeRecord:
+        """Play task ``task`` (0-based) as Code as Policies does (Liang et al., ICRA 2023): one
+        model call writes a whole program from the goal and the first observation, and it runs once
+        in the sandbox with no feedback, capped at ``max_actions`` basic actions and ``timeout_s``
+        seconds.
+
+        A program cut at ``max_tokens`` loses its unfinished tail (`salvage_truncated`), and
+        re-definitions of basic actions are dropped (`without_basic_actions`); both are noted in
+        ``record.error``. Returns the episode (one ``"program"`` step), also written to
+        ``ctx.writer`` when there is one. Errors of the model layer and the sandbox propagate;
+        ``task`` past the end raises `IndexError`.
+        """
         spec = self.family.tasks[task]
         record = EpisodeRecord(
             family=self.family.name,

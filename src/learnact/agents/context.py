@@ -44,7 +44,13 @@ class StepSandbox(Protocol):
         execute: Callable[[str], tuple[str, bool]],
         max_basic_actions: int = 50,
         timeout_s: float = 10.0,
-    ) -> ExecResult: ...
+    ) -> ExecResult:
+        """Run ``code`` (one step: a line or a whole program) after defining ``library``, with
+        ``actions`` bound as stubs that step the environment through ``execute``; at most
+        ``max_basic_actions`` basic actions and ``timeout_s`` seconds of the code's own time. Errors
+        of the code, timeouts and invalid actions are reported in the `ExecResult`, not raised;
+        `learnact.sandbox.SandboxUnavailable` when no worker can start."""
+        ...
 
 
 class TrajectorySink(Protocol):
@@ -53,9 +59,14 @@ class TrajectorySink(Protocol):
     ``add_prompt`` stores a prompt once and returns its sha256 key (steps refer to it).
     """
 
-    def add_prompt(self, messages: list[dict[str, str]]) -> str: ...
+    def add_prompt(self, messages: list[dict[str, str]]) -> str:
+        """Store ``messages`` (once) and return their key, the 64-character sha256 hex
+        `learnact.agents.trajectory.prompt_hash`."""
+        ...
 
-    def add_episode(self, episode: EpisodeRecord) -> None: ...
+    def add_episode(self, episode: EpisodeRecord) -> None:
+        """Record one finished episode."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,9 @@ class RunContext:
     writer: TrajectorySink | None = None
 
     def with_writer(self, writer: TrajectorySink | None) -> RunContext:
+        """This context with ``writer`` instead (``None``: episodes are only returned)."""
         return replace(self, writer=writer)
 
     def with_sandbox(self, sandbox: StepSandbox) -> RunContext:
+        """This context with ``sandbox`` instead (e.g. one per worker thread)."""
         return replace(self, sandbox=sandbox)

@@ -37,6 +37,9 @@ class History:
     start: int = 0  # index of the oldest entry still shown
 
     def add(self, action: str | None, observation: str) -> None:
+        """Append one entry (``action`` is ``None`` for the first observation), then apply the
+        window: ``sliding`` hides the oldest entry, ``halving`` the oldest half of the window at
+        once. The token budget is applied by `visible`."""
         self.entries.append(Entry(action, observation))
         self._enforce_window()
 
@@ -61,6 +64,7 @@ class History:
 
     @property
     def dropped(self) -> int:
+        """How many of the oldest entries are hidden (by the window or the token budget)."""
         return self.start
 
 

@@ -37,7 +37,9 @@ class Agent(Protocol):
 
     method: str
 
-    def run(self, task: int) -> EpisodeRecord: ...
+    def run(self, task: int) -> EpisodeRecord:
+        """Play task ``task`` (0-based index into the family's tasks) and return the episode."""
+        ...
 
 
 @dataclass

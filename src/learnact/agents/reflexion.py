@@ -29,6 +29,8 @@ class Lessons:
 
     @property
     def plan(self) -> str | None:
+        """The lessons as the agent's plan, one ``- lesson`` line each (Reflexion, Shinn et al.,
+        NeurIPS 2023, used across tasks as in the LearnAct paper); ``None`` when there are none."""
         return "\n".join(f"- {lesson}" for lesson in self.lessons) or None
 
 

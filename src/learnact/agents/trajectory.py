@@ -19,6 +19,8 @@ StepKind = Literal["action", "think", "check", "unparsable", "program"]
 
 
 def prompt_hash(messages: list[dict[str, str]]) -> str:
+    """The key of a prompt: the sha256 hex digest (64 characters) of ``messages`` as JSON with
+    sorted keys."""
     return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
 
 
@@ -68,13 +70,19 @@ class EpisodeRecord:
 
     @property
     def n_steps(self) -> int:
+        """Agent steps taken (every answer: actions, thoughts, checks, unparsable ones)."""
         return len(self.steps)
 
     @property
     def n_basic_actions(self) -> int:
+        """Environment commands run over all steps (a learned call or a program counts each basic
+        action it ran)."""
         return sum(len(s.sub_actions) for s in self.steps)
 
     def summary(self) -> dict[str, Any]:
+        """The episode's headline figures (the run store's ``episodes`` row): who and what, ``won``,
+        ``progress``, step and basic-action counts, prompt and completion tokens summed over the
+        steps, and ``error``."""
         return {
             "family": self.family,
             "task": self.task,
@@ -92,6 +100,7 @@ class EpisodeRecord:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON data plus ``"summary"`` (one line of ``trajectories.jsonl``)."""
         d = asdict(self)
         d["summary"] = self.summary()
         return d
@@ -113,6 +122,8 @@ class TrajectoryWriter:
         self._lock = threading.Lock()
 
     def add_prompt(self, messages: list[dict[str, str]]) -> str:
+        """Append ``messages`` to ``prompts.jsonl`` unless already there; returns their
+        `prompt_hash`. Thread-safe."""
         h = prompt_hash(messages)
         with self._lock:
             if h not in self._seen:
@@ -121,6 +132,8 @@ class TrajectoryWriter:
         return h
 
     def add_episode(self, episode: EpisodeRecord) -> None:
+        """Append ``episode`` (`EpisodeRecord.to_dict`) to ``trajectories.jsonl``, flushed and
+        fsynced. Thread-safe."""
         with self._lock:
             _append_line(self.episodes_path, episode.to_dict())
 
