@@ -49,14 +49,19 @@ class BasicAction:
 
     @property
     def signature(self) -> str:
+        """The call as the agent sees it, e.g. ``pick(obj, room, gripper)``."""
         return f"{self.name}({', '.join(self.params)})"
 
     def to_command(self, *args: Any) -> str:
+        """The environment command of a call: ``command`` with each parameter replaced by
+        ``str(arg)``, e.g. ``pick('ball1', 'rooma', 'left')`` -> ``pick ball1 rooma left``.
+        `TypeError` when the number of arguments is wrong."""
         if len(args) != len(self.params):
             raise TypeError(f"{self.name}() takes {len(self.params)} arguments ({len(args)} given)")
         return self.command.format(**{p: str(a) for p, a in zip(self.params, args, strict=True)})
 
     def to_dict(self) -> dict[str, Any]:
+        """The action as JSON data (``learnact envs --json``)."""
         return {
             "name": self.name,
             "params": list(self.params),
@@ -115,6 +120,7 @@ class Split:
             raise ValueError(f"train and test tasks overlap: {sorted(overlap)}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The split as JSON data: ``train`` and ``test`` index lists, ``kind``, ``seed``."""
         return {
             "train": list(self.train),
             "test": list(self.test),
@@ -134,6 +140,7 @@ class DataSource:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
+        """The source as JSON data (recorded in every episode and result)."""
         return {
             "path": self.path,
             "description": self.description,
@@ -237,7 +244,10 @@ class TaskFamily(ABC):
 
     @property
     @abstractmethod
-    def basic_actions(self) -> list[BasicAction]: ...
+    def basic_actions(self) -> list[BasicAction]:
+        """The actions the agent may call: Python function names with parameters, and the
+        environment command each becomes."""
+        ...
 
     @property
     @abstractmethod
@@ -246,15 +256,22 @@ class TaskFamily(ABC):
 
     @property
     @abstractmethod
-    def tasks(self) -> list[TaskSpec]: ...
+    def tasks(self) -> list[TaskSpec]:
+        """Every task, numbered from 0 in canonical order (sorted file paths for data on disk)."""
+        ...
 
     @property
     @abstractmethod
-    def split(self) -> Split: ...
+    def split(self) -> Split:
+        """The disjoint train/test split over task indices (the paper's when the data is a known
+        set)."""
+        ...
 
     @property
     @abstractmethod
-    def source(self) -> DataSource: ...
+    def source(self) -> DataSource:
+        """Where the tasks came from; recorded in every result."""
+        ...
 
     @abstractmethod
     def make_episode(self, index: int) -> Episode:
@@ -293,6 +310,7 @@ class TaskFamily(ABC):
         return None
 
     def action(self, name: str) -> BasicAction | None:
+        """The basic action called ``name``, or ``None``."""
         for a in self.basic_actions:
             if a.name == name:
                 return a

@@ -23,6 +23,7 @@ class ResolvedData:
     how: str  # "--data-dir", "$LEARNACT_DATA" or "cache"
 
     def describe(self) -> str:
+        """``"<path> (from <how>)"``, for messages and data descriptions."""
         return f"{self.path} (from {self.how})"
 
 

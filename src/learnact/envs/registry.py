@@ -74,11 +74,14 @@ def _lazy_entry_point(ep) -> Factory:  # noqa: ANN001
 
 
 def registrations() -> list[Registration]:
+    """Every registered family (built-in, entry point or `register` call), sorted by name. The first
+    call imports the built-in families and reads the entry points."""
     _load()
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
 
 
 def names() -> list[str]:
+    """The registered family names, sorted (`registrations`)."""
     return [r.name for r in registrations()]
 
 

@@ -12,6 +12,9 @@ DEFAULT_TRAIN = 3  # the paper trains on 3 tasks per task type
 
 
 def paper_split(n_tasks: int, train: Sequence[int]) -> Split:
+    """The paper's split: the 0-based indices ``train`` (from a known file set; the LearnAct paper
+    trains on 3 tasks per task type) for training, every other task for testing. `ValueError` when
+    an index is not below ``n_tasks``."""
     train_t = tuple(train)
     if any(i < 0 or i >= n_tasks for i in train_t):
         raise ValueError(f"train index out of range for {n_tasks} tasks: {train_t}")

@@ -127,15 +127,20 @@ class GameEngine:
         self._state: Any = None
 
     def reset(self) -> str:
+        """Restart the game; returns the engine's first feedback text (banner, room description and
+        the task line, split by `observations.first_observation`)."""
         self._state = self._env.reset()
         return str(self._state.feedback)
 
     @property
     def admissible(self) -> list[str]:
+        """The commands the engine accepts now (TextWorld's ``admissible_commands``); ``[]`` before
+        `reset`."""
         return list(self._state["admissible_commands"]) if self._state is not None else []
 
     @property
     def won(self) -> bool:
+        """Whether the game is won (TextWorld's ``won``); ``False`` before `reset`."""
         return bool(self._state is not None and self._state["won"])
 
     def step(self, command: str) -> tuple[str, bool]:
@@ -147,6 +152,8 @@ class GameEngine:
         return str(self._state.feedback), valid
 
     def close(self) -> None:
+        """Hand this engine's fast-downward library copy back to the pool; the engine cannot be used
+        afterwards. Calling it twice is harmless."""
         lib, self._lib = getattr(self, "_lib", None), None
         self._env = None
         self._state = None

@@ -34,6 +34,9 @@ class AlfworldEpisode(Episode):
         self._holding: str | None = None
 
     def reset(self) -> ResetResult:
+        """Load the game's engine (first call only) and restart the game; returns ALFWorld's first
+        observation and its goal line. Raises `BadInput` when the ALFWorld extra is missing,
+        `MalformedTask` when the game file cannot be loaded."""
         if self._engine is None:
             self._engine = GameEngine(self.path)
         self._won = False
@@ -52,6 +55,10 @@ class AlfworldEpisode(Episode):
         return cmd if cmd in engine.admissible else commands.translate(cmd, self.format)
 
     def step(self, command: str) -> StepResult:
+        """Apply one command, in either game format (`commands.translate` adapts it);
+        ``check valid actions`` lists the admissible commands. A command the engine refuses changes
+        nothing and answers `NOT_VALID` followed by where the agent is and what it holds.
+        ``progress`` is always ``None`` (ALFWorld reports none). `RuntimeError` before `reset`."""
         engine = self._require()
         if commands.normalize(command) == CHECK_VALID_COMMAND:
             listing = ", ".join(self.valid_actions() or []) or "none"
@@ -78,14 +85,18 @@ class AlfworldEpisode(Episode):
             self._holding = None
 
     def valid_actions(self) -> list[str] | None:
+        """The engine's admissible commands now, without ``help``. `RuntimeError` before `reset`."""
         engine = self._require()
         return [c for c in engine.admissible if c not in HIDDEN_COMMANDS]
 
     @property
     def won(self) -> bool:
+        """Whether a command of this play-through won the game (TextWorld's ``won``)."""
         return self._won
 
     def close(self) -> None:
+        """Release the engine (its fast-downward copy goes back to the pool); a later `reset` loads
+        a new one."""
         if self._engine is not None:
             self._engine.close()
             self._engine = None

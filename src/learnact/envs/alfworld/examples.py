@@ -65,8 +65,14 @@ def record(game: Path, fmt: Format, commands: list[str]) -> str:
 
 @cache
 def stored() -> dict[str, dict]:
+    """The packaged ``examples.json``, read once: task kind -> ``game``, ``split`` and
+    ``train_index`` (a train game of the paper's split), ``commands`` (from its walkthrough) and the
+    recorded text per game format (``old``, ``new``)."""
     return json.loads((files("learnact.envs.alfworld") / "examples.json").read_text("utf-8"))
 
 
 def example_text(kind: str, fmt: Format) -> str:
+    """The worked example of task kind ``kind`` in game format ``fmt``: ``Goal:`` / ``Observation:``
+    / ``Action:`` lines recorded by playing a paper train game (`record`). `KeyError` for an unknown
+    kind or format."""
     return stored()[kind][fmt]

@@ -50,18 +50,25 @@ class AlfworldFamily(TaskFamily):
 
     @property
     def instruction(self) -> str:
+        """The household instruction plus this task type's sentence
+        (`learnact.envs.alfworld.knowledge.instruction`)."""
         return instruction(self.kind)
 
     @property
     def basic_actions(self) -> list[BasicAction]:
+        """ALFWorld's commands as basic actions (`commands.BASIC_ACTIONS`), the same for every task
+        type."""
         return list(BASIC_ACTIONS)
 
     @property
     def example(self) -> str:
+        """This task type's worked example, in the game format most of the games use."""
         return example_text(self.kind, self.format)
 
     @property
     def tasks(self) -> list[TaskSpec]:
+        """One `TaskSpec` per game in sorted path order, named by its folders
+        (``<task folder>/<trial>``), with the game file's path and sha256."""
         return [
             TaskSpec(i, g.rel.rsplit("/", 1)[0], str(g.path), g.sha256)
             for i, g in enumerate(self._games)
@@ -69,17 +76,24 @@ class AlfworldFamily(TaskFamily):
 
     @property
     def split(self) -> Split:
+        """The paper's train/test split when the games match a known set (`known_sets`), else one
+        seeded with `DEFAULT_SEED`."""
         return self._split
 
     @property
     def source(self) -> DataSource:
+        """Where the games came from: directory, known set, fingerprint and warnings."""
         return self._source
 
     def as_call(self, command: str) -> str:
+        """An engine command as the call the agent writes; the newer format's ``move X to Y``
+        becomes ``put('X', 'Y')``."""
         # The newer format's "move X to Y" is the put action (the old format's template).
         return super().as_call(translate(command, OLD))
 
     def make_episode(self, index: int) -> AlfworldEpisode:
+        """A fresh episode of game ``index`` (0-based; `BadInput` when out of range). The engine
+        loads on its first ``reset()``."""
         self.check_task(index, len(self._games))
         game = self._games[index]
         return AlfworldEpisode(game.path, game.format)

@@ -27,4 +27,7 @@ _KIND = {
 
 
 def instruction(kind: str) -> str:
+    """What the agent is told for task type ``kind`` (a key of `tasks.TASK_TYPES`): the general
+    household text, then one sentence on the task type. learnact's own words, checked against the
+    engine's behaviour. `KeyError` for an unknown kind."""
     return f"{_GENERAL} {_KIND[kind]}"

@@ -16,6 +16,9 @@ from typing import Any
 
 @cache
 def known_sets() -> dict[str, Any]:
+    """The packaged ``known_sets.json``, read once: recording -> ``label``, ``source``, ``split``
+    and ``families`` (kind -> ``games``: path relative to the split directory -> sha256, and
+    ``train``: the paper's 0-based train indices)."""
     return json.loads((files("learnact.envs.alfworld") / "known_sets.json").read_text("utf-8"))
 
 
@@ -28,6 +31,9 @@ class KnownGames:
 
 
 def known_games(kind: str) -> list[KnownGames]:
+    """Every known recording of task type ``kind``'s games (the json_2.1.1 games of the paper, and
+    the same games in the newer format), with the paper's train indices. `KeyError` for an unknown
+    kind."""
     out = []
     for entry in known_sets().values():
         fam = entry["families"][kind]

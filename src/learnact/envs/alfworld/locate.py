@@ -82,6 +82,8 @@ def splits(alfworld_dir: Path) -> list[str]:
 
 
 def split_dir(alfworld_dir: Path, split: str) -> Path:
+    """The directory of data split ``split`` (e.g. ``valid_unseen``) under the ``json_*`` root of
+    ``alfworld_dir``. Raises `DataNotFound`, naming the splits present, when it holds no games."""
     present = splits(alfworld_dir)
     if split not in present:
         raise DataNotFound(
@@ -94,6 +96,9 @@ def split_dir(alfworld_dir: Path, split: str) -> Path:
 
 
 def detect_format(raw: bytes) -> Format | None:
+    """The game format of a game file's bytes, from the put/move command of its grammar
+    (`commands.FORMAT_MARKERS`; the old marker may be JSON-escaped): ``"new"``, ``"old"``, or
+    ``None`` when neither is there."""
     if FORMAT_MARKERS[NEW] in raw:
         return NEW
     if FORMAT_MARKERS[OLD] in raw or FORMAT_MARKERS[OLD].replace(b"/", b"\\/") in raw:

@@ -35,9 +35,12 @@ class PddlTask:
     # --- goal -------------------------------------------------------------------------
 
     def satisfied(self, state: State | frozenset[m.Atom]) -> int:
+        """How many of the goal's top-level conjuncts hold in ``state``."""
         return sum(1 for check in self._goal_checks if check(state, ()))
 
     def fraction(self, state: State | frozenset[m.Atom]) -> float:
+        """The share of the goal's top-level conjuncts that hold in ``state``, in [0, 1] (1.0 for an
+        empty goal): the per-state value of AgentBoard's progress rate."""
         return self.satisfied(state) / len(self._goal_checks) if self._goal_checks else 1.0
 
     # --- commands -----------------------------------------------------------------------
@@ -73,6 +76,8 @@ class PddlTask:
         return f"{command_of(action, binding)} requires that {condition}, but that is false now."
 
     def valid_commands(self, state: State | frozenset[m.Atom]) -> list[str]:
+        """Every command applicable in ``state`` (e.g. ``"pick ball1 rooma left"``): actions in
+        domain order, each one's bindings in natural object order."""
         by_pred: dict[str, list[m.Atom]] = defaultdict(list)
         for atom in state:
             by_pred[atom[0]].append(atom)
@@ -86,6 +91,8 @@ class PddlTask:
         return out
 
     def example_command(self) -> str:
+        """The first action with placeholder arguments, e.g. ``pick <obj> <room> <gripper>`` (for
+        error messages)."""
         first = next(iter(self.actions.values()), None)
         if first is None:
             return "action arg1 arg2"
@@ -93,6 +100,7 @@ class PddlTask:
 
 
 def command_of(action: CompiledAction, binding: Binding) -> str:
+    """The environment command of a grounded action: its name and objects, space-separated."""
     return " ".join((action.name, *binding))
 
 
@@ -105,25 +113,37 @@ class PddlEpisode(Episode):
         self._best = task.fraction(self.state)
 
     def reset(self) -> ResetResult:
+        """Back to the initial state; returns the state in words and the goal text."""
         self.state = set(self.task.initial_state)
         self._best = self.task.fraction(self.state)
         return ResetResult(self.observation(), self.task.goal_text)
 
     def observation(self) -> str:
+        """The current state in words (`Renderer.observation`): the changing facts, then the static
+        ones."""
         return self.task.renderer.observation(self.state)
 
     @property
     def won(self) -> bool:
+        """Whether every top-level goal conjunct holds in the current state."""
         return self.task.satisfied(self.state) == len(self.task.goal_parts)
 
     @property
     def progress(self) -> float:
+        """The best share of goal conjuncts satisfied at any point of this play-through, in [0, 1]
+        (AgentBoard's progress rate)."""
         return self._best
 
     def valid_actions(self) -> list[str]:
+        """The commands applicable in the current state (`PddlTask.valid_commands`)."""
         return self.task.valid_commands(self.state)
 
     def step(self, command: str) -> StepResult:
+        """Apply one command, written loosely (``Pick(ball1, rooma, 'left')`` works too);
+        ``check valid actions`` lists the applicable ones. An unknown action or object, a wrong
+        number or type of arguments, or a false precondition changes nothing and answers `NOT_VALID`
+        (AgentBoard's wording) plus one sentence saying why. ``progress`` is the best-so-far share
+        of goal conjuncts."""
         if " ".join(command.lower().split()) == CHECK_VALID_COMMAND:
             listing = ", ".join(self.valid_actions()) or "none"
             return StepResult(f"Valid actions: {listing}.", True, self.won, self._best)

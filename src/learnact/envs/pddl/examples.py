@@ -134,6 +134,10 @@ def as_call(command: str) -> str:
 
 @cache
 def example_text(kind: str) -> str:
+    """The worked example of task type ``kind``: a small hand-written problem for learnact's own
+    domain, its plan played in the simulator, as ``Goal:`` / ``Observation:`` / ``Action:`` lines
+    (actions written as calls). Cached. `KeyError` for an unknown kind; `AssertionError` if the plan
+    fails (a packaging bug, never a user error)."""
     spec = SPECS[kind]
     domain = own_domain(kind)
     text = problem_text(f"{kind}-example", kind, spec.objects, spec.init, spec.goal)

@@ -34,6 +34,9 @@ def python_name(pddl_name: str) -> str:
 
 
 def basic_actions_of(domain: m.Domain, known: DomainKnowledge | None) -> list[BasicAction]:
+    """One `BasicAction` per action schema, in file order: Python names (`python_name`), the command
+    template ``<pddl-name> {param} ...``, and the one-line doc from ``known`` (else from the
+    signature, `knowledge.action_doc`)."""
     actions = []
     for schema in domain.actions.values():
         params = tuple(python_name(v) for v, _ in schema.params)
@@ -82,29 +85,42 @@ class PddlFamily(TaskFamily):
 
     @property
     def instruction(self) -> str:
+        """The known task type's instruction (`DomainKnowledge.instruction`), else a generic one
+        built from the domain."""
         return self._known.instruction() if self._known else generic_instruction(self.domain)
 
     @property
     def basic_actions(self) -> list[BasicAction]:
+        """The domain's actions as basic actions (`basic_actions_of`)."""
         return basic_actions_of(self.domain, self._known)
 
     @property
     def example(self) -> str:
+        """The known task type's worked example (`examples.example_text`); ``""`` for an unknown
+        domain."""
         return example_text(self._example_kind) if self._example_kind else ""
 
     @property
     def tasks(self) -> list[TaskSpec]:
+        """One `TaskSpec` per problem: sorted file names (AgentBoard) or generation order."""
         return [s.spec for s in self._sources]
 
     @property
     def split(self) -> Split:
+        """The paper's split when the files match AgentBoard's known set, else a seeded one
+        (generated families: seeded with their ``seed`` option)."""
         return self._split
 
     @property
     def source(self) -> DataSource:
+        """Where the problems came from (data directory or generator options), with the fingerprint
+        and any warnings."""
         return self._source
 
     def task(self, index: int) -> PddlTask:
+        """Problem ``index`` (0-based) compiled against the domain: parsed on first use, then shared
+        by its episodes (thread-safe). Raises `BadInput` when out of range, `MalformedTask` when the
+        problem does not parse."""
         self.check_task(index, len(self._sources))
         with self._lock:
             if index not in self._tasks:
@@ -117,6 +133,7 @@ class PddlFamily(TaskFamily):
             return self._tasks[index]
 
     def make_episode(self, index: int) -> PddlEpisode:
+        """A fresh episode of problem ``index`` (errors as for `task`)."""
         return PddlEpisode(self.task(index))
 
 

@@ -28,6 +28,10 @@ class Generated:
 
 
 def generate(kind: str, index: int, seed: int = 0, size: int | None = None) -> Generated:
+    """Problem ``index`` of task type ``kind`` for ``seed``: PDDL text for learnact's own domain and
+    a plan that solves it; the same arguments always give the same problem. ``size`` fixes the main
+    size (balls, blocks, hubs or goal shots; 1 to `MAX_SIZE`), else it is drawn from `DEFAULT_SIZES`
+    (AgentBoard's ranges). Raises `BadInput` for an unknown kind or a size out of range."""
     if kind not in _GENERATORS:
         raise BadInput(f"no generator for {kind!r}; known: {', '.join(_GENERATORS)}")
     # A string seed is hashed deterministically (unlike hash()), so tasks are reproducible.
@@ -43,6 +47,8 @@ def generate(kind: str, index: int, seed: int = 0, size: int | None = None) -> G
 def problem_text(
     name: str, domain: str, objects: dict[str, list[str]], init: list[str], goal: list[str]
 ) -> str:
+    """A PDDL problem: ``objects`` maps a type to its object names, ``init`` and ``goal`` are atoms
+    as PDDL text (``"(at ball1 rooma)"``); the goal is their conjunction."""
     decls = "\n".join(f"    {' '.join(objs)} - {t}" for t, objs in objects.items() if objs)
     facts = "\n".join(f"    {f}" for f in init)
     goals = "\n".join(f"      {g}" for g in goal)

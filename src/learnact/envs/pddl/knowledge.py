@@ -30,6 +30,8 @@ class DomainKnowledge:
     domain_names: tuple[str, ...] = field(default_factory=tuple)  # (:domain ...) names we know
 
     def instruction(self) -> str:
+        """The agent's instruction: the environment's description, then the answer format with
+        ``example_call`` as the example."""
         return f"{self.description}\n\n{ANSWER_FORMAT.format(call=self.example_call)}"
 
 

@@ -13,6 +13,9 @@ AGENTBOARD = "agentboard"
 
 @cache
 def known_sets() -> dict[str, Any]:
+    """The packaged ``known_sets.json``, read once: set -> ``label``, ``source`` and ``families``
+    (kind -> ``domain`` file and sha256, ``problems``: file name -> sha256, and ``train``: the
+    paper's 0-based train indices)."""
     return json.loads((files("learnact.envs.pddl") / "known_sets.json").read_text("utf-8"))
 
 
@@ -26,6 +29,8 @@ class KnownFamily:
 
 
 def agentboard(kind: str) -> KnownFamily:
+    """AgentBoard's PDDL files for task type ``kind`` (hkust-nlp/AgentBoard at commit bb7255e; names
+    and sha256 only) and the paper's train indices. `KeyError` for an unknown kind."""
     entry = known_sets()[AGENTBOARD]
     fam = entry["families"][kind]
     return KnownFamily(

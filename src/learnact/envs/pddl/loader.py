@@ -34,16 +34,25 @@ class LenientPddlWarning(UserWarning):
 
 
 def load_domain(path: str | Path) -> m.Domain:
+    """The domain file at ``path``, parsed leniently (`parse_domain_text`). Raises `MalformedTask`
+    when it cannot be read or parsed."""
     path = Path(path)
     return parse_domain_text(_read(path), source=path.name, path=str(path))
 
 
 def load_problem(path: str | Path, domain: m.Domain) -> m.Problem:
+    """The problem file at ``path``, parsed against ``domain`` (`parse_problem_text`). Raises
+    `MalformedTask` when it cannot be read or parsed."""
     path = Path(path)
     return parse_problem_text(_read(path), domain, source=path.name, path=str(path))
 
 
 def parse_domain_text(text: str, source: str = "<domain>", path: str | None = None) -> m.Domain:
+    """A `model.Domain` from PDDL domain text. Header sections out of the standard order are
+    reordered and missing requirements added (``:strips`` when there is no ``:requirements``
+    section); each fix-up is recorded in ``Domain.warnings`` and warned as `LenientPddlWarning`.
+    ``source`` names the text in messages. Raises `MalformedTask` when it does not parse or uses
+    PDDL the simulator does not support."""
     notes: list[str] = []
     text, moved = _reorder_sections(_strip_comments(text))
     if moved:
@@ -64,6 +73,10 @@ def parse_domain_text(text: str, source: str = "<domain>", path: str | None = No
 def parse_problem_text(
     text: str, domain: m.Domain, source: str = "<problem>", path: str | None = None
 ) -> m.Problem:
+    """A `model.Problem` from PDDL problem text, against ``domain`` (whose constants are objects
+    too; a problem may re-declare one). Requirements the parser asks for are added silently; a
+    problem for another domain name is accepted with a note in ``Problem.warnings``. Raises
+    `MalformedTask` when it does not parse."""
     notes: list[str] = []
     parsed = _parse_leniently(
         text, _problem_parser(), source, notes, r"\(\s*:domain\s+[^\s()]+\s*\)", quiet=True

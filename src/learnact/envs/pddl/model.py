@@ -15,6 +15,7 @@ ROOT_TYPE = "object"
 
 
 def is_var(term: str) -> bool:
+    """Whether ``term`` is a variable (``?x``) rather than an object name."""
     return term.startswith("?")
 
 
@@ -92,6 +93,7 @@ class Effect:
     forall: tuple[tuple[tuple[tuple[str, frozenset[str]], ...], Effect], ...] = ()
 
     def predicates(self) -> set[str]:
+        """Every predicate the effect may add or delete, conditional and universal parts included."""
         preds = {lit.pred for lit in (*self.add, *self.delete)}
         for _, eff in self.when:
             preds |= eff.predicates()

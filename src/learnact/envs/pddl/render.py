@@ -28,6 +28,8 @@ def natural_key(name: str) -> tuple[object, ...]:
 
 
 def capitalise(sentence: str) -> str:
+    """``sentence`` with its first character upper-cased and the rest unchanged (unlike
+    `str.capitalize`)."""
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -79,12 +81,16 @@ class Renderer:
         return f"{quantifier} {names}: {self.describe(f.body)}"
 
     def goal(self, goal: m.Formula) -> str:
+        """The goal in words: `GOAL_PREFIX`, then one sentence per top-level conjunct (``(none).``
+        for an empty goal)."""
         parts = " ".join(f"{self.describe(c)}." for c in m.conjuncts(goal))
         return f"{GOAL_PREFIX} {parts}" if parts else f"{GOAL_PREFIX} (none)."
 
     # --- observations -------------------------------------------------------------------
 
     def observation(self, state: set[m.Atom] | frozenset[m.Atom]) -> str:
+        """A state in words: one sentence per changing fact (by predicate, then natural object
+        order), then the static facts and type summaries, rendered once per problem."""
         cache = self._cache
         items = []
         for atom in state:

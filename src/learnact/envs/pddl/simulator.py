@@ -46,6 +46,8 @@ class CompiledAction:
     apply: Callable[[State, Binding], None]
 
     def failed_condition(self, state: State | frozenset[m.Atom], binding: Binding) -> int | None:
+        """The index into ``conditions`` of the first precondition conjunct that is false in
+        ``state`` under ``binding``, or ``None`` when the action is applicable."""
         for i, cond in enumerate(self.conditions):
             if not cond.check(state, binding):
                 return i
@@ -78,6 +80,11 @@ class World:
     # --- compiling ---------------------------------------------------------------------
 
     def compile_action(self, schema: m.ActionSchema) -> CompiledAction:
+        """``schema`` compiled against this problem's objects: the objects each parameter may take
+        (typing), one `Condition` per top-level precondition conjunct, and
+        ``apply(state, binding)``, which changes ``state`` in place (deletes before adds, so an atom
+        both deleted and added ends up true). `ValueError` for a variable the schema does not bind.
+        """
         index = {var: i for i, (var, _) in enumerate(schema.params)}
         conditions = tuple(
             Condition(self.compile_formula(part, index), part, index)
@@ -99,6 +106,9 @@ class World:
         )
 
     def compile_formula(self, f: m.Formula, index: dict[str, int]) -> Check:
+        """A check ``(state, binding) -> bool`` for ``f``; ``index`` maps variable names to
+        positions in the binding (quantified variables are appended after them). Raises `TypeError`
+        for an unsupported formula, `ValueError` for an unbound variable."""
         if isinstance(f, m.Lit):
             atom = _atom_builder(f.pred, f.args, index)
             if f.positive:
