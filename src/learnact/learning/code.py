@@ -254,6 +254,9 @@ def merge_functions(old: str, new: str) -> tuple[str, list[str]]:
 
 
 def function_source(source: str, name: str) -> str:
+    """The source of the top-level function ``name`` in ``source``, as `ast.unparse` writes it
+    (comments dropped). `KeyError` when there is none; `SyntaxError` when ``source`` does not parse.
+    """
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return ast.unparse(node)
@@ -261,6 +264,9 @@ def function_source(source: str, name: str) -> str:
 
 
 def function_params(source: str) -> dict[str, tuple[str, ...]]:
+    """Each top-level function of ``source`` -> its positional-or-keyword parameter names
+    (``*args``, keyword-only and ``**kwargs`` parameters are left out). `SyntaxError` when
+    ``source`` does not parse."""
     return {
         n.name: tuple(a.arg for a in n.args.args)
         for n in ast.parse(source).body

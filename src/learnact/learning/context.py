@@ -43,6 +43,7 @@ class LearnContext:
 
     @property
     def run(self) -> str | None:
+        """The run's label (the actor's; the learner handle shares it), ``None`` when unlabelled."""
         return self.actor.run
 
     @property

@@ -89,6 +89,8 @@ def validate_code(
 
 
 def clean_paragraph(text: str, limit: int = 1200) -> str:
+    """``text`` as one paragraph (an action's description): code fences removed, whitespace
+    collapsed, cut at ``limit`` characters."""
     return " ".join(text.replace("```", " ").split())[:limit]
 
 

@@ -70,4 +70,6 @@ class Journal:
 
 
 def read_events(directory: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The events of ``directory``'s ``learning.jsonl`` in order; ``[]`` when there is no such file.
+    Undecodable lines (a torn last line) are skipped."""
     return read_jsonl(Path(directory) / "learning.jsonl")

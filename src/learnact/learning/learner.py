@@ -99,6 +99,9 @@ class Candidate:
 
     @property
     def fingerprint(self) -> str:
+        """sha256 hex of what the agent sees of this candidate: the library's source, each action's
+        name, description and notes, and the usage example. Candidates with equal fingerprints are
+        scored once (`Learner.evaluate` reuses the score)."""
         meta = repr(sorted((a.name, a.description, tuple(a.notes)) for a in self.library.actions))
         # The usage example is part of the agent's prompt, so it is part of the candidate.
         text = self.library.source + meta + self.library.usage_example
@@ -347,6 +350,17 @@ class Learner:
 
     # --- the loop -----------------------------------------------------------------------
     def learn(self) -> LearnResult:
+        """Run the LearnAct loop (Zhao et al., COLM 2024; see the module docstring): create
+        ``cfg.creation.candidates`` candidates, score them on the training tasks, then up to
+        ``cfg.rounds`` revision rounds from the best candidate's first failed learned call.
+
+        Stops early when no learned action failed, after a round without gain (``early_stop``), or
+        when this run's budget is spent (``stopped`` is ``"budget: ..."`` and the best candidate
+        scored so far is kept). Returns a `LearnResult` whose ``best`` is ``None`` when no candidate
+        was scored (none passed validation, or the budget ran out first). Every decision goes to the
+        journal. Errors of the LLM layer (e.g. `learnact.llm.errors.RetriesExhausted`) and of the
+        sandbox propagate.
+        """
         cfg = self.cfg
         self._event(
             "start",

@@ -40,10 +40,13 @@ class Score:
         return (round(self.total, 9), self.progress)
 
     def to_dict(self) -> dict[str, float | int]:
+        """Every field as JSON data (journal events and results)."""
         return asdict(self)
 
 
 def default_terms(state_observations: bool) -> tuple[str, ...]:
+    """The paper's score terms for a family: all three (`STATE_TERMS`) when observations show the
+    whole state (PDDL), else the learned share and success (`EVENT_TERMS`, ALFWorld)."""
     return STATE_TERMS if state_observations else EVENT_TERMS
 
 

@@ -49,6 +49,7 @@ class ExecutedExample:
 
     @property
     def usable(self) -> bool:
+        """Whether the example may be kept: at least one learned-action call in it succeeded."""
         return self.learned_ok > 0
 
 

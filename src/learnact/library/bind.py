@@ -87,6 +87,7 @@ class BoundLibrary:
         return lambda *args: self.call(name, *args)
 
     def close(self) -> None:
+        """Close the sandbox if this binding started it (a sandbox passed in stays open)."""
         if self._own_sandbox:
             self.sandbox.close()
 
@@ -100,4 +101,10 @@ class BoundLibrary:
 def bind(
     library: ActionLibrary, family: TaskFamily, episode: Episode, **kwargs: Any
 ) -> BoundLibrary:
+    """Bind ``library`` to ``episode`` of ``family``:
+    ``BoundLibrary(library, family, episode, **kwargs)``, whose methods call the learned and basic
+    actions in a sandbox. ``kwargs``: ``sandbox`` (default: a new one, closed with the binding),
+    ``max_basic_actions`` (per call, default 50), ``timeout_s`` (per call, default 10 s). Raises
+    `BadInput` when the library calls functions that are neither learned nor basic actions. Use it
+    as a context manager, or `BoundLibrary.close` it."""
     return BoundLibrary(library, family, episode, **kwargs)

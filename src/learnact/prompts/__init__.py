@@ -37,6 +37,7 @@ def render(template: str, /, **context: object) -> str:
 
 
 def template_names() -> list[str]:
+    """The packaged prompt templates' names (file names without ``.j2``), sorted."""
     return sorted(
         p.name[: -len(_SUFFIX)]
         for p in resources.files(__name__).iterdir()
