@@ -62,6 +62,8 @@ class ResponseCache:
         return conn
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The payload stored under ``key`` (``text``, ``finish_reason``, token counts, cost), or
+        ``None``; counted as a session hit or miss."""
         row = self._conn().execute("SELECT payload FROM responses WHERE key=?", (key,)).fetchone()
         if row is None:
             self.misses += 1
@@ -70,6 +72,7 @@ class ResponseCache:
         return json.loads(row[0])
 
     def put(self, key: str, model: str, purpose: str, payload: dict[str, Any]) -> None:
+        """Store ``payload`` under ``key`` (replacing an earlier one), committed at once."""
         blob = json.dumps(payload, ensure_ascii=False)
         self._conn().execute(
             "INSERT OR REPLACE INTO responses(key, model, purpose, created, payload)"
@@ -78,6 +81,9 @@ class ResponseCache:
         )
 
     def stats(self) -> dict[str, Any]:
+        """The cache's figures (``learnact cache stats``): ``path``, ``entries``, ``bytes``
+        (database, WAL and shared-memory files), ``oldest`` / ``newest`` entry (Unix seconds),
+        entries ``by_model`` and ``by_purpose``, and this session's hits and misses."""
         conn = self._conn()
         n, first, last = conn.execute(
             "SELECT COUNT(*), MIN(created), MAX(created) FROM responses"
@@ -119,6 +125,8 @@ class ResponseCache:
         return deleted
 
     def close(self) -> None:
+        """Close the calling thread's connection (connections opened by other threads are not
+        closed)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

@@ -25,6 +25,8 @@ class CassetteRecorder:
         self._lock = threading.Lock()
 
     def append(self, key: str, model: str, request: Request, response: dict[str, Any]) -> None:
+        """Append one call to the cassette: a JSON line with the key, model, purpose, the request
+        (messages and sampling parameters) and the response payload; flushed. Thread-safe."""
         line = {
             "key": key,
             "model": model,
@@ -55,6 +57,9 @@ class CassettePlayer:
         self._lock = threading.Lock()
 
     def take(self, key: str, model: str, request: Request) -> dict[str, Any]:
+        """The next recorded response for ``key`` (one key's responses come back in recorded order).
+        Raises `CassetteMiss` when the cassette holds none (or no more) for it; ``model`` and
+        ``request`` only word the message. Thread-safe."""
         with self._lock:
             queue = self._queues.get(key)
             if queue:
@@ -67,5 +72,6 @@ class CassettePlayer:
         )
 
     def remaining(self) -> int:
+        """How many recorded responses have not been taken yet."""
         with self._lock:
             return sum(len(q) for q in self._queues.values())

@@ -159,6 +159,7 @@ class Model:
         return n if n is not None else approx_tokens(text)
 
     def close(self) -> None:
+        """Close the backend and the response cache (the calling thread's connection)."""
         self.backend.close()
         if self.cache is not None:
             self.cache.close()

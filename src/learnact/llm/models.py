@@ -127,6 +127,7 @@ def installed_path(model: LocalModel) -> Path | None:
 
 
 def get_model(alias: str) -> LocalModel:
+    """The `LocalModel` of ``alias`` (a key of `MODELS`); `BadModelSpec` naming the known ones."""
     try:
         return MODELS[alias]
     except KeyError:

@@ -21,6 +21,7 @@ PURPOSES: dict[str, str] = {
 
 
 def check_purpose(purpose: str) -> str:
+    """``purpose`` itself when it is one of `PURPOSES`, else `BadInput` (CLI exit 2) listing them."""
     if purpose not in PURPOSES:
         raise BadInput(f"unknown request purpose {purpose!r}; one of: {', '.join(PURPOSES)}")
     return purpose

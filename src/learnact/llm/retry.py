@@ -39,6 +39,9 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1-based): uniform in [0, min(max_delay,
+        base_delay * 2**(attempt-1))] but at least ``min_delay``, and at least ``retry_after``
+        (capped at ``max_retry_after``) when the server sent one."""
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         wait = max(self.min_delay, self.rng.uniform(0, backoff))
         if retry_after is not None:
@@ -46,6 +49,9 @@ class RetryPolicy:
         return wait
 
     def call(self, fn: Callable[[], T], what: str = "request") -> T:
+        """``fn()``, tried up to ``max_attempts`` times in all while it raises `TransientLLMError`,
+        sleeping `delay` seconds in between. Other errors propagate at once; `RetriesExhausted`
+        (naming ``what`` and the last error) when every try failed."""
         attempt = 0
         while True:
             attempt += 1
@@ -92,6 +98,8 @@ _limits_lock = threading.Lock()
 
 
 def default_concurrency(provider: str) -> int:
+    """Requests in flight per model for ``provider``: 1 for ``local`` (one in-process llama.cpp
+    instance), else ``$LEARNACT_LLM_CONCURRENCY`` when it is a positive integer, else 8."""
     if provider == "local":
         return 1
     env = os.environ.get("LEARNACT_LLM_CONCURRENCY")

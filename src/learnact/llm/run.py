@@ -37,10 +37,14 @@ class ChatModel(Protocol):
     """
 
     @property
-    def spec(self) -> str: ...
+    def spec(self) -> str:
+        """The model's spec string (``provider:model``), recorded in trajectories."""
+        ...
 
     @property
-    def concurrency(self) -> int: ...
+    def concurrency(self) -> int:
+        """How many requests the model serves at once (1 for an in-process ``local:`` model)."""
+        ...
 
     def complete(
         self,
@@ -54,7 +58,9 @@ class ChatModel(Protocol):
         seed: int | None = None,
         sample_index: int = 0,
         stop_at: str | None = None,
-    ) -> Completion: ...
+    ) -> Completion:
+        """One chat completion; arguments, result and errors as for `learnact.llm.Model.complete`."""
+        ...
 
 
 class BudgetExceeded(LearnactError):
@@ -109,10 +115,12 @@ class RunModel:
 
     @property
     def spec(self) -> str:
+        """The wrapped model's spec string."""
         return self.model.spec
 
     @property
     def concurrency(self) -> int:
+        """The wrapped model's concurrency."""
         return self.model.concurrency
 
     def sibling(self, model: ChatModel) -> RunModel:
@@ -150,6 +158,8 @@ class RunModel:
         return completion
 
     def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` by the wrapped model's ``count_tokens`` when it has one, else
+        `approx_tokens` (about 4 characters a token)."""
         count = getattr(self.model, "count_tokens", None)
         return int(count(text)) if count is not None else approx_tokens(text)
 

@@ -35,10 +35,16 @@ class ModelSpec:
 
     @property
     def hosted(self) -> bool:
+        """Whether the provider is a hosted API (``openai``, ``anthropic``; also with a base URL):
+        only their calls are priced."""
         return self.provider in ("openai", "anthropic")
 
 
 def parse_spec(spec: str) -> ModelSpec:
+    """A `ModelSpec` from ``<provider>:<model>[@<base_url>]`` (module docstring): the provider is
+    lower-cased; the base URL is the text after the last ``@`` when it starts with ``http``. Raises
+    `BadModelSpec` (CLI exit 2) for a malformed spec, an unknown provider, an empty model name, or a
+    base URL for a provider that takes none."""
     if not isinstance(spec, str) or ":" not in spec:
         raise BadModelSpec(
             f"malformed model spec {spec!r}: expected <provider>:<model>, provider one of "

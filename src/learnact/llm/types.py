@@ -49,10 +49,13 @@ class Request:
 
     @property
     def message_dicts(self) -> list[dict[str, str]]:
+        """The messages as ``{"role": ..., "content": ...}`` dicts, as the chat APIs take them."""
         return [{"role": r, "content": c} for r, c in self.messages]
 
     @property
     def last_message(self) -> str:
+        """The last message's content (``""`` when there is none): what scripted rules match and
+        error messages quote."""
         return self.messages[-1][1] if self.messages else ""
 
     @property
@@ -97,6 +100,7 @@ class CallUsage:
 
     @property
     def total_tokens(self) -> int:
+        """Prompt plus completion tokens."""
         return self.prompt_tokens + self.completion_tokens
 
 
@@ -130,30 +134,39 @@ class Completion:
 
     @property
     def cached(self) -> bool:
+        """Whether the answer came from the response cache or a cassette (``source`` is not
+        ``"live"``); such calls cost nothing."""
         return self.source != "live"
 
     @property
     def truncated(self) -> bool:
+        """Whether the token limit cut the answer (``finish_reason == "length"``)."""
         return self.finish_reason == "length"
 
     @property
     def empty(self) -> bool:
+        """Whether the text is empty or only whitespace."""
         return not self.text.strip()
 
     @property
     def incomplete(self) -> bool:
+        """``truncated`` or ``empty``: an answer not to use silently."""
         return self.truncated or self.empty
 
     # Convenience mirrors of the usage numbers.
     @property
     def prompt_tokens(self) -> int:
+        """``usage.prompt_tokens``."""
         return self.usage.prompt_tokens
 
     @property
     def completion_tokens(self) -> int:
+        """``usage.completion_tokens``."""
         return self.usage.completion_tokens
 
     def raise_if_incomplete(self) -> Completion:
+        """``self`` when complete, else `IncompleteCompletion` (carrying this completion) that says
+        whether it was empty or cut at ``max_tokens``."""
         from learnact.llm.errors import IncompleteCompletion
 
         if self.empty:
@@ -169,6 +182,7 @@ class Completion:
         return self
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON data, plus ``cached``, ``truncated`` and ``empty``."""
         d = asdict(self)
         d["cached"] = self.cached
         d["truncated"], d["empty"] = self.truncated, self.empty
@@ -193,6 +207,8 @@ def first_line_end(text: str) -> int | None:
 
 
 def apply_stop_rule(text: str, rule: str | None) -> tuple[str, bool]:
+    """``text`` cut by stop rule ``rule``, and whether it was cut: ``"first_line"`` ends it at
+    `first_line_end`; ``None`` (or any other rule) leaves it as it is."""
     if rule != "first_line":
         return text, False
     end = first_line_end(text)

@@ -37,6 +37,9 @@ PRICES: dict[str, tuple[float, float]] = {
 
 
 def price_for(model: str) -> tuple[float, float] | None:
+    """USD per million (input, output) tokens of ``model`` in `PRICES` (the longest matching name
+    prefix; a provider prefix such as OpenRouter's ``openai/`` is ignored), or ``None`` when it is
+    not priced."""
     name = model.rsplit("/", 1)[-1].lower()  # "openai/gpt-4o" on OpenRouter
     best = None
     for prefix in PRICES:
@@ -46,6 +49,8 @@ def price_for(model: str) -> tuple[float, float] | None:
 
 
 def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """The estimated cost in USD of one call at list prices (`price_for`), or ``None`` for an
+    unpriced model."""
     price = price_for(model)
     if price is None:
         return None
@@ -73,11 +78,14 @@ class Counter:
     unpriced_calls: int = 0
 
     def add(self, other: Counter) -> None:
+        """Add ``other``'s figures to this counter, field by field."""
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @classmethod
     def of(cls, c: Completion, priced: bool = True) -> Counter:
+        """The counter of one completion: one call (a cached one when ``c.cached``), its tokens,
+        latency and cost; with ``priced=False`` a live call counts as unpriced."""
         return cls(
             calls=1,
             cached_calls=int(c.cached),
@@ -92,6 +100,7 @@ class Counter:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The figures as JSON data (``latency_s`` rounded to 4 decimals, ``cost_usd`` to 6)."""
         d = asdict(self)
         d["latency_s"] = round(d["latency_s"], 4)
         d["cost_usd"] = round(d["cost_usd"], 6)
@@ -114,6 +123,7 @@ class Usage:
         self._lock = threading.Lock()
 
     def record(self, completion: Completion, priced: bool = True) -> None:
+        """Count ``completion`` under its (model, run, family, purpose). Thread-safe."""
         key = (
             completion.model,
             completion.run or "",
@@ -124,6 +134,8 @@ class Usage:
             self._rows.setdefault(key, Counter()).add(Counter.of(completion, priced))
 
     def merge(self, other: Usage) -> Usage:
+        """Add ``other``'s rows to this usage (merging it with itself does nothing); returns
+        ``self``."""
         if other is self:
             return self
         with other._lock:
@@ -143,21 +155,27 @@ class Usage:
 
     @property
     def total(self) -> Counter:
+        """Every call added up."""
         return self._view(None).get("total", Counter())
 
     def by_model(self) -> dict[str, Counter]:
+        """Totals per model spec."""
         return self._view(0)
 
     def by_run(self) -> dict[str, Counter]:
+        """Totals per run label (``""`` for unlabelled calls)."""
         return self._view(1)
 
     def by_family(self) -> dict[str, Counter]:
+        """Totals per family (``""`` when the call named none)."""
         return self._view(2)
 
     def by_purpose(self) -> dict[str, Counter]:
+        """Totals per request purpose."""
         return self._view(3)
 
     def for_run(self, run: str | None) -> Usage:
+        """A new `Usage` with only ``run``'s rows (``None``: the unlabelled calls)."""
         out = Usage()
         with self._lock:
             for k, v in self._rows.items():
@@ -166,6 +184,9 @@ class Usage:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """``total``, the four views and the full-precision ``rows`` as JSON data (read back by
+        `from_dict`)."""
+
         def view(d: dict[str, Counter]) -> dict[str, Any]:
             return {k: v.to_dict() for k, v in sorted(d.items())}
 
@@ -187,6 +208,7 @@ class Usage:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Usage:
+        """The `Usage` that `to_dict` wrote, rebuilt from its ``rows`` (the views are recomputed)."""
         out = cls()
         names = {f.name for f in fields(Counter)}
         for row in d.get("rows", []):

@@ -14,10 +14,16 @@ class Backend(Protocol):
     #: The model name sent to the provider (for prices and messages).
     model_name: str
 
-    def generate(self, request: Request) -> RawCompletion: ...
+    def generate(self, request: Request) -> RawCompletion:
+        """One completion for ``request``, tried once (`learnact.llm.Model` retries). Raises
+        `TransientLLMError` for a failure worth retrying, `LLMAuthError`, `LLMRequestRejected` or
+        another `LLMError` for one that is not."""
+        ...
 
     def count_tokens(self, text: str) -> int | None:
         """Tokens of ``text`` by the backend's own tokenizer, or None if it has none."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the client or the model (a no-op where there is nothing to release)."""
+        ...

@@ -56,6 +56,11 @@ class AnthropicBackend:
         )
 
     def generate(self, request: Request) -> RawCompletion:
+        """One Messages API call: system text apart and turns merged to alternate (`to_anthropic`);
+        whitespace-only stop sequences are left to `learnact.llm.Model`, which cuts every answer at
+        its stops. A model that refuses ``temperature`` is asked again without it, and never sent it
+        again. Raises `TransientLLMError` (timeout, connection error, HTTP 408/409/425/429/5xx,
+        malformed JSON), `LLMAuthError` (401/403) or `LLMRequestRejected` (other statuses)."""
         system, turns = to_anthropic(request.message_dicts)
         kwargs: dict = {
             "model": self.model_name,
@@ -110,7 +115,9 @@ class AnthropicBackend:
         )
 
     def count_tokens(self, text: str) -> int | None:
+        """``None``: no local tokenizer (the API reports exact usage)."""
         return None
 
     def close(self) -> None:
+        """Close the SDK client's HTTP connections."""
         self.client.close()

@@ -42,6 +42,10 @@ def _import_llama_cpp() -> Any:
 
 
 def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+    """The llama.cpp model of ``path`` (``n_ctx`` context tokens, ``n_threads`` threads) and the
+    lock that serialises calls to it: loaded once per (resolved path, n_ctx, n_threads) per process,
+    then shared. Raises `BadInput` when llama-cpp-python is not installed, `LLMError` when llama.cpp
+    cannot load the file."""
     key = (str(Path(path).resolve()), n_ctx, n_threads)
     with _loaded_lock:
         if key in _loaded:
@@ -81,6 +85,11 @@ class LlamaBackend:
         self.last_perf: dict[str, float] = {}
 
     def generate(self, request: Request) -> RawCompletion:
+        """One chat completion through the GGUF's own chat template, under the model's lock;
+        ``stop_at="first_line"`` streams and stops decoding at the end of the first code line.
+        ``prefix_cached_tokens`` is the prompt tokens reused from the KV cache; ``last_perf`` gets
+        llama.cpp's counters. Raises `LLMRequestRejected` when llama.cpp refuses the request (e.g. a
+        prompt longer than ``n_ctx``)."""
         llama_cpp = _import_llama_cpp()
         kwargs: dict[str, Any] = {
             "messages": request.message_dicts,
@@ -136,9 +145,11 @@ class LlamaBackend:
         )
 
     def count_tokens(self, text: str) -> int | None:
+        """Tokens of ``text`` by the model's own tokenizer (no BOS; special tokens parsed)."""
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def close(self) -> None:
+        """Nothing: the loaded model is shared by the process and lives as long as it."""
         pass  # the loaded model is shared and lives as long as the process
 
 

@@ -39,6 +39,9 @@ class OpenAIBackend:
         self.client = openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout, max_retries=0)
 
     def generate(self, request: Request) -> RawCompletion:
+        """One Chat Completions call (``seed`` is the request's ``backend_seed``). Raises
+        `TransientLLMError` (timeout, connection error, HTTP 408/409/425/429/5xx, malformed
+        response, no choices), `LLMAuthError` (401/403) or `LLMRequestRejected` (other statuses)."""
         import openai
 
         kwargs: dict = {
@@ -80,9 +83,11 @@ class OpenAIBackend:
         )
 
     def count_tokens(self, text: str) -> int | None:
+        """``None``: no local tokenizer (the server reports exact usage)."""
         return None  # hosted: we use the reported usage; no tokenizer download
 
     def close(self) -> None:
+        """Close the SDK client's HTTP connections."""
         self.client.close()
 
 

@@ -122,6 +122,10 @@ class ScriptedBackend:
         self._lock = threading.Lock()
 
     def generate(self, request: Request) -> RawCompletion:
+        """The answer of the first rule that applies (module docstring), else ``default``; token
+        counts are `approx_tokens` estimates (about 4 characters a token). Raises `LLMError` when no
+        rule applies and there is no default, or when a rule with ``then: fail`` runs out of
+        responses. Thread-safe."""
         with self._lock:
             for rule in self.rules:
                 m = rule.applies(request)
@@ -143,7 +147,9 @@ class ScriptedBackend:
         return RawCompletion(text, finish, prompt, approx_tokens(text))
 
     def count_tokens(self, text: str) -> int | None:
+        """`approx_tokens`: about 4 characters a token."""
         return approx_tokens(text)
 
     def close(self) -> None:
+        """Nothing to release."""
         pass
