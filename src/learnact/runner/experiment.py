@@ -123,20 +123,26 @@ class Experiment(_Strict):
     # --- views --------------------------------------------------------------------------
     @property
     def seed_list(self) -> list[int]:
+        """The seeds to run: ``0 .. seeds-1`` for a count, else the list as given."""
         return list(range(self.seeds)) if isinstance(self.seeds, int) else list(self.seeds)
 
     @property
     def learner_spec(self) -> str:
+        """The learner's model spec: ``learner_model``, else the acting ``model``."""
         return self.learner_model or self.model
 
     def methods_for(self, family: FamilyEntry) -> list[str]:
+        """The methods run on ``family``: its own list, else the experiment's."""
         return list(family.methods if family.methods is not None else self.methods)
 
     def tasks_for(self, family: FamilyEntry) -> str:
+        """The test-task selection for ``family`` (`learnact.runner.tasks.select_tasks` syntax): its
+        own, else the experiment's."""
         return family.tasks or self.tasks
 
     @property
     def all_methods(self) -> list[str]:
+        """Every method run on some family, in `METHODS` order."""
         seen: list[str] = []
         for f in self.families:
             for m in self.methods_for(f):
@@ -194,6 +200,8 @@ def _check_methods(v: list[str]) -> list[str]:
 
 
 def parse_experiment(data: dict[str, Any], where: str = "experiment") -> Experiment:
+    """``data`` (e.g. a parsed TOML file) validated as an `Experiment`. Raises `BadInput` naming
+    ``where``, the first bad field and how many other problems there are."""
     try:
         return Experiment.model_validate(data)
     except ValidationError as e:
@@ -205,6 +213,8 @@ def parse_experiment(data: dict[str, Any], where: str = "experiment") -> Experim
 
 
 def load_experiment(path: str | Path) -> Experiment:
+    """The `Experiment` of the TOML file ``path`` (schema: docs/experiments.md). Raises `BadInput`
+    when it cannot be read, is not TOML or is not a valid experiment."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -249,4 +259,6 @@ def compose_experiment(
 
 
 def split_methods(text: str) -> list[str]:
+    """Method names from a comma- or space-separated list (``"act, learnact"``); not checked against
+    `METHODS`."""
     return [m.strip() for m in re.split(r"[,\s]+", text) if m.strip()]

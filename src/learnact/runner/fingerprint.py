@@ -71,6 +71,10 @@ def family_data(family: TaskFamily) -> dict[str, Any]:
 
 
 def compute(exp: Experiment, families: dict[str, TaskFamily]) -> dict[str, Any]:
+    """The fingerprint of a run, as JSON data: the canonical configuration, the prompt templates'
+    hashes, learnact's version and `source_hash`, the actor's and learner's specs with their
+    sampling settings, and `family_data` for each of ``families`` (name -> family). `digest` turns
+    it into one id."""
     from learnact.prompts import template_hashes
 
     config = exp.canonical()
@@ -95,6 +99,7 @@ def compute(exp: Experiment, families: dict[str, TaskFamily]) -> dict[str, Any]:
 
 
 def digest(fp: dict[str, Any]) -> str:
+    """The run's fingerprint id: sha256 hex of ``fp`` as JSON with sorted keys."""
     return hashlib.sha256(json.dumps(fp, sort_keys=True).encode()).hexdigest()
 
 

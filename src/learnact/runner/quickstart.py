@@ -45,6 +45,7 @@ class Profile:
     example_tokens: int
 
     def describe(self) -> str:
+        """One line saying how big this profile is (printed before a quickstart)."""
         return (
             f"profile '{self.name}': {self.candidates} candidates, {self.rounds} round(s) of "
             f"{self.revisions} revision(s), "
@@ -53,6 +54,7 @@ class Profile:
         )
 
     def learn_config(self, train_tasks: list[int]) -> LearnConfig:
+        """The learner settings of this profile, learning on ``train_tasks`` (0-based)."""
         return LearnConfig(
             creation=CreationConfig(
                 candidates=self.candidates,

@@ -164,6 +164,7 @@ class Planned:
 
     @property
     def done_before(self) -> int:
+        """Units an earlier run of this directory already finished (on resume)."""
         return len(self.plan.units) - len(self.pending)
 
 
@@ -207,6 +208,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the run started and every unit finished (none failed or could not run)."""
         return self.started and not (self.summary.failed or self.summary.skipped)
 
     def raise_for_failures(self) -> None:

@@ -107,9 +107,12 @@ class RunStore:
 
     # --- transactions -------------------------------------------------------------------
     def tx(self) -> _Tx:
+        """One IMMEDIATE transaction under the store's lock, as a context manager
+        (``with store.tx() as conn:``): committed on exit, rolled back on an exception."""
         return _Tx(self)
 
     def close(self) -> None:
+        """Close the database connection."""
         with self._lock:
             self.conn.close()
 
@@ -121,11 +124,13 @@ class RunStore:
 
     # --- meta ---------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
+        """The JSON value stored under ``key`` in ``meta``, or ``None``."""
         with self._lock:
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def set_meta(self, **items: Any) -> None:
+        """Store each keyword's value (as JSON) under its name in ``meta``, in one transaction."""
         with self.tx() as c:
             for k, v in items.items():
                 c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, json.dumps(v)))
@@ -145,10 +150,13 @@ class RunStore:
         return n
 
     def unit_status(self) -> dict[str, str]:
+        """Every unit's status (``pending``, ``running``, ``done`` or ``failed``) by unit id."""
         with self._lock:
             return dict(self.conn.execute("SELECT id, status FROM units").fetchall())
 
     def units(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Every unit row (only those in ``status`` when given) as a dict of its columns, in the
+        order they were planned."""
         q = "SELECT * FROM units" + (" WHERE status = ?" if status else "") + " ORDER BY rowid"
         with self._lock:
             cur = self.conn.execute(q, (status,) if status else ())
@@ -166,6 +174,7 @@ class RunStore:
             )
 
     def fail(self, unit_id: str, error: str) -> None:
+        """Mark a unit failed, with ``error`` (its message) and the finish time."""
         with self.tx() as c:
             c.execute(
                 "UPDATE units SET status = 'failed', error = ?, finished = ? WHERE id = ?",
@@ -270,12 +279,15 @@ class RunStore:
 
     # --- reading ------------------------------------------------------------------------
     def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """The rows of ``sql`` (with ``args`` bound) as dicts of column name -> value."""
         with self._lock:
             cur = self.conn.execute(sql, args)
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     def library(self, family: str, seed: int) -> dict[str, Any] | None:
+        """The library learned for ``family`` and ``seed``: ``path``, ``files`` (file name -> text)
+        and ``summary``; ``None`` when none was stored."""
         rows = self.query("SELECT * FROM libraries WHERE family = ? AND seed = ?", (family, seed))
         if not rows:
             return None
@@ -287,6 +299,7 @@ class RunStore:
         }
 
     def lessons(self, family: str, method: str, seed: int) -> list[str] | None:
+        """The Reflexion lessons stored for ``family``, ``method`` and ``seed``, or ``None``."""
         rows = self.query(
             "SELECT lessons FROM lessons WHERE family = ? AND method = ? AND seed = ?",
             (family, method, seed),
@@ -294,6 +307,8 @@ class RunStore:
         return json.loads(rows[0]["lessons"]) if rows else None
 
     def prompt(self, h: str) -> list[dict[str, str]] | None:
+        """The messages of prompt hash ``h`` (`learnact.agents.trajectory.prompt_hash`), or
+        ``None``."""
         rows = self.query("SELECT messages FROM prompts WHERE hash = ?", (h,))
         return json.loads(rows[0]["messages"]) if rows else None
 

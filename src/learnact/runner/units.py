@@ -74,6 +74,7 @@ class WorkerContext:
         return sb
 
     def close(self) -> None:
+        """Close the sandboxes of this context's threads (the shared models stay open)."""
         with self._lock:
             sandboxes, self._sandboxes = self._sandboxes, []
         for sb in sandboxes:
@@ -90,6 +91,9 @@ class WorkerContext:
             return self._models[spec]
 
     def family(self, name: str) -> TaskFamily:
+        """The family ``name``, built on first use with the experiment's ``data_dir`` and then
+        shared. Raises what `learnact.envs.registry.make_family` raises (`BadInput` and its
+        subclasses)."""
         with self._lock:
             if name not in self._families:
                 self._families[name] = registry.make_family(name, data_dir=self.exp.data_dir)
@@ -106,12 +110,14 @@ class BufferWriter:
         self._lock = threading.Lock()
 
     def add_prompt(self, messages: list[dict[str, str]]) -> str:
+        """Keep ``messages`` (once) under their `prompt_hash`, which is returned."""
         h = prompt_hash(messages)
         with self._lock:
             self.prompts.setdefault(h, messages)
         return h
 
     def add_episode(self, episode: EpisodeRecord) -> None:
+        """Keep ``episode`` (returned to the coordinator with the unit)."""
         with self._lock:
             self.episodes.append(episode)
 

@@ -25,11 +25,19 @@ class Executor(Protocol):
 
     capacity: int
 
-    def submit(self, job: dict[str, Any]) -> None: ...
+    def submit(self, job: dict[str, Any]) -> None:
+        """Start one unit (``job``: the unit and what it needs, from the coordinator); called only
+        while fewer than ``capacity`` units are in flight."""
+        ...
 
-    def poll(self, timeout: float) -> list[Finished]: ...
+    def poll(self, timeout: float) -> list[Finished]:
+        """The units finished since the last poll, waiting up to ``timeout`` seconds for one; ``[]``
+        when none finished."""
+        ...
 
-    def shutdown(self) -> None: ...
+    def shutdown(self) -> None:
+        """Stop the workers and release what they hold (sandboxes, Ray actors)."""
+        ...
 
 
 #: ``on_event(unit_id, seq, event)``: a learner decision, as it is made (local only).

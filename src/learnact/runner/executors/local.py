@@ -59,9 +59,12 @@ class LocalExecutor:
                 self._results.put((uid, payload, None))
 
     def submit(self, job: dict[str, Any]) -> None:
+        """Queue ``job`` for the next free worker thread."""
         self._jobs.put(job)
 
     def poll(self, timeout: float) -> list[Finished]:
+        """The units finished so far: waits up to ``timeout`` seconds for one, then takes any others
+        already done. A unit that raised comes back with its error text (`unit_error`)."""
         out: list[Finished] = []
         try:
             out.append(self._results.get(timeout=timeout))
@@ -72,6 +75,8 @@ class LocalExecutor:
         return out
 
     def shutdown(self) -> None:
+        """Tell each worker thread to stop after its current unit (without waiting for it) and close
+        the worker threads' sandboxes."""
         for _ in self._threads:
             self._jobs.put(None)
         self.ctx.close()

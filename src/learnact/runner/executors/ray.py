@@ -109,10 +109,13 @@ class RayExecutor:
         return self._actor.remote(*self._args)
 
     def submit(self, job: dict[str, Any]) -> None:
+        """Run ``job`` on an idle actor (callers keep at most ``capacity`` units in flight)."""
         a = self._idle.pop()
         self._running[a.run.remote(job)] = (a, job["unit"]["id"])
 
     def poll(self, timeout: float) -> list[Finished]:
+        """At most one finished unit, waiting up to ``timeout`` seconds. An actor that died is
+        replaced and its unit comes back failed."""
         if not self._running:
             return []
         ready, _ = self.ray.wait(list(self._running), num_returns=1, timeout=timeout)
@@ -128,6 +131,7 @@ class RayExecutor:
         return out
 
     def shutdown(self) -> None:
+        """Kill every actor, and shut Ray down if this executor started it."""
         for a in self._idle + [a for a, _ in self._running.values()]:
             with contextlib.suppress(Exception):
                 self.ray.kill(a)
