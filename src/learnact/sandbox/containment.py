@@ -131,6 +131,11 @@ class Lockdown:
             self.notes.append(f"{name}: {type(e).__name__}: {e}")
 
     def apply(self, keep_fds: tuple[int, ...]) -> None:
+        """Apply every mechanism in order: namespaces, the network check, a chroot into an empty
+        read-only root, dropping capabilities, the uid drop, no_new_privs, rlimits, closing every fd
+        but ``keep_fds``, and seccomp last. A mechanism that fails is recorded as off in ``active``
+        with a line in ``notes`` instead of raising (an `OSError` while writing the new user
+        namespace's uid/gid maps is the exception: it propagates)."""
         self._namespaces()
         self._step("netns", self._check_netns)
         self._step("mountns_chroot", self._chroot)

@@ -25,6 +25,8 @@ class BoundedOutput:
         self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
 
     def write(self, s: str) -> int:
+        """Keep what still fits in ``limit`` characters and count the rest; returns ``len(s)``.
+        `TypeError` unless ``s`` is a ``str``."""
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         room = self.limit - self.kept
@@ -35,12 +37,16 @@ class BoundedOutput:
         return len(s)
 
     def flush(self) -> None:
+        """Nothing to flush (file-like API)."""
         pass
 
     def isatty(self) -> bool:
+        """``False`` (file-like API)."""
         return False
 
     def getvalue(self) -> str:
+        """The captured text, followed by a note of how many characters were dropped when the limit
+        was reached."""
         text = "".join(self.parts)
         if self.dropped:
             text += f"\n... [output truncated: {self.dropped} more characters]"
@@ -48,6 +54,9 @@ class BoundedOutput:
 
 
 def restricted_import(allowed: tuple[str, ...]) -> Callable[..., Any]:
+    """An ``__import__`` for learned code that admits only absolute imports of the ``allowed``
+    top-level modules (pre-imported before the lockdown) and raises `ImportError` naming them for
+    anything else."""
     real = builtins.__import__
 
     def _import(name: str, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
@@ -95,6 +104,10 @@ def make_globals(
     call: Callable[[str, list[Any]], str],
     allowed: tuple[str, ...],
 ) -> dict[str, Any]:
+    """The globals a run executes in: builtins without ``input``, ``exit`` and the like, an ``open``
+    that raises `PermissionError`, `restricted_import` of ``allowed``, `ActionFailed`, and one stub
+    per basic action of ``actions`` (dicts with ``name`` and ``params``) that sends its call through
+    ``call``."""
     safe = {k: v for k, v in vars(builtins).items() if k not in _REMOVED}
     safe["__import__"] = restricted_import(allowed)
     safe["open"] = _no_open

@@ -53,6 +53,10 @@ class WorkerProcess:
         self.hello: dict[str, Any] | None = None
 
     def handshake(self, deadline: float) -> dict[str, Any]:
+        """The worker's ``ready`` message, read once and kept: the containment mechanisms in force
+        (name -> bool, for every `MECHANISMS` name), its notes and its uid. Raises `ProtocolError`
+        for anything else and `learnact.sandbox.protocol.Timeout` when ``deadline`` (a
+        `time.monotonic` value) passes first."""
         if self.hello is None:
             msg = self.chan.recv(deadline)
             mech = msg.get("mechanisms")
@@ -68,6 +72,7 @@ class WorkerProcess:
 
     @property
     def pid(self) -> int:
+        """The worker's process id."""
         return self.proc.pid
 
     def kill(self) -> None:

@@ -22,11 +22,14 @@ class ProtocolError(Exception):
 
 
 def encode(msg: dict[str, Any]) -> bytes:
+    """One message: the 4-byte big-endian length, then the compact UTF-8 JSON of ``msg``."""
     data = json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return len(data).to_bytes(HEADER, "big") + data
 
 
 def decode(data: bytes) -> dict[str, Any]:
+    """The message in ``data`` (UTF-8 JSON). Raises `ProtocolError` unless it decodes to a JSON
+    object; NaN and Infinity are refused."""
     try:
         # NaN/Infinity are not JSON; refusing them keeps argument values plain.
         msg = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
@@ -62,6 +65,8 @@ def read_exact(fd: int, n: int) -> bytes:
 
 
 def recv_blocking(fd: int, max_bytes: int) -> dict[str, Any]:
+    """Read one whole message from ``fd`` (worker side, blocking). Raises `ProtocolError` when the
+    pipe closes, the message is over ``max_bytes`` bytes or does not decode."""
     size = int.from_bytes(read_exact(fd, HEADER), "big")
     if size > max_bytes:
         raise ProtocolError(f"message of {size} bytes exceeds the limit of {max_bytes}")
@@ -69,6 +74,7 @@ def recv_blocking(fd: int, max_bytes: int) -> dict[str, Any]:
 
 
 def send_blocking(fd: int, msg: dict[str, Any]) -> None:
+    """Write one whole message to ``fd`` (worker side, blocking)."""
     write_all(fd, encode(msg))
 
 
@@ -86,6 +92,8 @@ class Channel:
         self._buf = bytearray()
 
     def send(self, msg: dict[str, Any], deadline: float) -> None:
+        """Write ``msg`` whole before ``deadline`` (a `time.monotonic` value). Raises `Timeout` when
+        the deadline passes, `ProtocolError` when the worker's pipe is closed."""
         view = memoryview(encode(msg))
         while view:
             _wait(self.wfd, write=True, deadline=deadline)
@@ -98,6 +106,9 @@ class Channel:
             view = view[n:]
 
     def recv(self, deadline: float) -> dict[str, Any]:
+        """The next message, read before ``deadline`` (a `time.monotonic` value; bytes beyond it
+        stay buffered for the next call). Raises `Timeout` when the deadline passes, `ProtocolError`
+        when the pipe closes, a message is over ``max_bytes`` or does not decode."""
         while True:
             if len(self._buf) >= HEADER:
                 size = int.from_bytes(self._buf[:HEADER], "big")

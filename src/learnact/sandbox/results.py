@@ -44,4 +44,5 @@ class ExecResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the run finished without an error (a timeout or a failed action is one)."""
         return self.error is None

@@ -245,6 +245,8 @@ class Sandbox:
 
     # -- lifetime ---------------------------------------------------------------------
     def close(self) -> None:
+        """Kill every worker this sandbox started, the spare included; a later `run` starts new
+        ones."""
         self._spare = None
         _kill_all(self._live)
 

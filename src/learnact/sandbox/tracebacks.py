@@ -23,6 +23,9 @@ def _line(sources: dict[str, list[str]], filename: str, lineno: int | None) -> s
 
 
 def frames(tb: TracebackType | None, sources: dict[str, list[str]]) -> list[str]:
+    """The traceback ``tb`` as lines of the agent's own code only (files named in ``sources``:
+    ``line N in func: <source line>``), outermost first; a traceback longer than `MAX_FRAMES` keeps
+    its first 4 and last 8 frames around a count of those left out."""
     out = []
     while tb is not None:
         code = tb.tb_frame.f_code
@@ -39,6 +42,9 @@ def frames(tb: TracebackType | None, sources: dict[str, list[str]]) -> list[str]
 
 
 def error_info(exc: BaseException, sources: dict[str, list[str]], max_chars: int) -> dict[str, Any]:
+    """``exc`` as the ``error`` of a run's reply: ``type``, ``message`` (cut at ``max_chars``
+    characters; a message that cannot be printed is replaced) and ``frames`` (`frames`; for a
+    `SyntaxError`, the offending line)."""
     if isinstance(exc, SyntaxError):
         fname = exc.filename or STEP_NAME
         text = (exc.text or _line(sources, fname, exc.lineno)).strip()

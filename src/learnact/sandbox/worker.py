@@ -43,6 +43,9 @@ class Worker:
         self.repr = r
 
     def call(self, name: str, args: list[Any]) -> str:
+        """Ask the parent to run basic action ``name`` with ``args``; returns the observation.
+        Raises `ActionFailed` (with the observation) when the parent answers that it was not valid.
+        """
         protocol.send_blocking(REPLY_FD, {"op": "call", "name": name, "args": args})
         reply = protocol.recv_blocking(REQ_FD, self.max_bytes)
         observation = str(reply.get("observation", ""))
@@ -51,6 +54,9 @@ class Worker:
         return observation
 
     def run(self, req: dict[str, Any]) -> dict[str, Any]:
+        """Execute one ``run`` request: the library, then the step (an expression's value is kept as
+        a bounded repr), with print output captured. Returns the ``done`` reply; every exception of
+        the code, `SystemExit` included, becomes its ``error``."""
         library, code = str(req.get("library") or ""), str(req.get("code") or "")
         sources = {LIBRARY_NAME: library.splitlines(), STEP_NAME: code.splitlines()}
         out = BoundedOutput(int(self.config["max_output_chars"]))
@@ -76,6 +82,8 @@ class Worker:
         return {"op": "done", "value": value, "stdout": out.getvalue(), "error": error}
 
     def serve(self) -> None:
+        """Answer ``run`` requests until the parent closes the pipe or sends anything else, then
+        exit (``os._exit(0)``). Never returns."""
         while True:
             try:
                 req = protocol.recv_blocking(REQ_FD, self.max_bytes)
@@ -95,6 +103,9 @@ def _oom() -> dict[str, Any]:
 
 
 def main() -> None:
+    """The worker's entry point: read the config from ``sys.argv[1]``, pre-import the allowed
+    modules, lock the process down, report the mechanisms in force (the ``ready`` handshake), then
+    serve."""
     config = json.loads(sys.argv[1])
     _preimport(list(config["allowed_imports"]))
     lock = Lockdown(config)
