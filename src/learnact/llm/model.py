@@ -94,7 +94,14 @@ class Model:
         each is cached separately, and with a ``seed`` the backend gets ``seed +
         sample_index``. The text is always cut at the first stop sequence. ``stop_at=
         "first_line"`` ends the answer at the first newline after a non-empty line that is
-        not a code fence; llama.cpp stops generating there, other backends are cut after.
+        not a code fence or a comment; llama.cpp stops generating there, other backends are
+        cut after.
+
+        Raises `BadInput` for an unknown purpose or stop rule, ``max_tokens`` below 1 or
+        malformed messages; `RetriesExhausted` when transient failures outlast the retries;
+        `LLMAuthError` / `LLMRequestRejected` at once; `CassetteMiss` in replay mode for a
+        request the cassette lacks; `IncompleteCompletion` for an empty or truncated answer
+        when ``strict``.
         """
         check_purpose(purpose)
         if isinstance(stop, str):

@@ -44,7 +44,8 @@ class Request:
     family: str | None = None
     run: str | None = None
     #: "first_line": the answer ends at the first newline after a non-empty line that is
-    #: not a code fence (an agent's one line of code); None: only ``stop`` applies.
+    #: not a code fence or a comment (an agent's one line of code); None: only ``stop``
+    #: applies.
     stop_at: str | None = None
 
     @property
