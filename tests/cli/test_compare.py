@@ -92,6 +92,11 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert "reflect" in cells["act-reflexion"]["usage"]["by_purpose"]
     assert "program" in cells["code-as-policies"]["usage"]["by_purpose"]
     assert cells["learnact"]["learning"][0]["actions"] == ["pair(a, b)"]
+    # Paired with the best baseline on the same 2 seeds x 3 tasks: won where it lost.
+    pair = cells["learnact"]["paired"]
+    assert pair["against"] == "act" and cells["act"]["paired"] is None  # act: the best baseline
+    assert pair["success"] == {"pairs": 6, "diff": 1.0, "a_only": 6, "b_only": 0, "p": 0.0312}
+    # (2 / 64 exactly, rounded to 4 decimals like every figure of the report)
     # ... and split: learning cost (with its wall time) apart from test-time use.
     learn, test = cells["learnact"]["learning_usage"], cells["learnact"]["test_usage"]
     assert "create_actions" in learn["by_purpose"] and "create_actions" not in test["by_purpose"]
@@ -124,7 +129,9 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert "28 already done" in r.stderr and "at most 0 LLM calls" in r.stderr
     assert q(run, "SELECT id, attempts, finished FROM units ORDER BY id") == before
     assert q(run, "SELECT COUNT(*) FROM episodes WHERE phase = 'test'")[0][0] == 24
-    assert "success rate" in r.stdout and "100% [100-100]* =" in r.stdout
+    # 6 wins in 6 episodes (3 tasks x 2 seeds): the exact interval is [54-100], not a point.
+    assert "success rate" in r.stdout and "100% [54-100] =" in r.stdout
+    assert "paired: each method minus the best baseline" in r.stdout
 
     # Exports, stable for diffing.
     r1 = run_cli("report", str(run), "--json")

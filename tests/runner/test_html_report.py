@@ -97,7 +97,8 @@ def test_html_report_is_self_contained_and_escaped(run, tmp_path):
     # An explicit FILE works too, and FILE without --html is refused.
     other = tmp_path / "sub" / "r.html"
     r = run_cli("report", str(run), "--html", str(other))
-    assert r.returncode == 0, r.stderr and other.read_text(encoding="utf-8") == html
+    assert r.returncode == 0, r.stderr
+    assert other.read_text(encoding="utf-8") == html
     r = run_cli("report", str(run), str(other))
     assert r.returncode == 2 and "--html" in r.stderr
 
@@ -122,9 +123,21 @@ def test_html_report_in_headless_chromium(run, tmp_path):
         dict(zip(methods, cells[:3], strict=True)),
         dict(zip(methods, cells[3:], strict=True)),
     )
-    assert first["learnact"] == "100% [100%–100%] * = identical seeds", cells
-    assert first["act"] == first["code-as-policies"] == "0% [0%–0%] * = identical seeds", cells
-    assert second == {"act": first["act"], "learnact": "n/a", "code-as-policies": "n/a"}
+    # Exact intervals over 6 episodes (3 tasks x 2 seeds); each method against the best
+    # baseline (act) on the same seeds and tasks, with the exact McNemar p.
+    assert first["learnact"] == (
+        "100% [54%–100%] vs act: +100 pts (6 vs 0, p=0.03) = identical seeds"
+    ), cells
+    assert first["act"] == "0% [0%–46%] = identical seeds", cells
+    assert first["code-as-policies"] == (
+        "0% [0%–46%] vs act: +0 pts (0 vs 0, p=1.00) = identical seeds"
+    ), cells
+    # One task x 2 seeds there: a wide exact interval.
+    assert second == {
+        "act": "0% [0%–84%] = identical seeds",
+        "learnact": "n/a",
+        "code-as-policies": "n/a",
+    }
     # Plots drawn as inline SVG, error bars included; a learning curve per learning family.
     assert dom.count("<svg") >= 4 and 'class="err"' in dom
     assert "learner: best score per round" in dom

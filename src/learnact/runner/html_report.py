@@ -264,10 +264,19 @@ def _matrix(rep: dict[str, Any], key: str) -> list[dict[str, Any]]:
                     "seeds": ", ".join(f"s{k}: {v:.0%}" for k, v in s["seeds"].items()),
                     "text": stats.interval_text(s, key == "success"),
                     "episodes": c["episodes"],
+                    "exact": s.get("interval") == "clopper-pearson",
+                    **_paired_cell(c.get("paired"), key),
                 }
             )
         rows.append({"family": family, "cells": cells})
     return rows
+
+
+def _paired_cell(pair: dict[str, Any] | None, key: str) -> dict[str, Any]:
+    """The matrix cell's comparison with the family's best baseline, if any."""
+    if not pair or not pair.get(key):
+        return {"paired": None}
+    return {"paired": stats.paired_text(pair[key]), "paired_against": pair["against"]}
 
 
 def _learning(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -401,8 +410,8 @@ def context(run_dir: str | Path) -> dict[str, Any]:
             for f in families
             for m in methods
         },
-        title="success rate by family and method (bars: mean; whiskers: 95% bootstrap "
-        "interval over tasks; dots: seeds)",
+        title="success rate by family and method (bars: mean; whiskers: exact 95% "
+        "interval over episodes; dots: seeds)",
     )
     has_progress = any(
         c and c.get("progress") for row in rep["cells"].values() for c in row.values()

@@ -87,11 +87,13 @@ def build(run_dir: str | Path) -> dict[str, Any]:
                 continue
             key = (entry.name, method)
             row[method] = _cell(eps[key], use[key], unit_state[key], learning[key])
+            row[method]["paired"] = None
             row[method]["test_usage"] = _phase(phase_use[(*key, "test")], len(eps[key]))
             learn = phase_use.get((*key, "learn"))
             row[method]["learning_usage"] = (
                 None if learn is None else {**_phase(learn, None), "wall_s": learn_wall[key]}
             )
+        _add_paired(row, {m: _outcomes(eps[(entry.name, m)]) for m in row if row[m]})
         cells[entry.name] = row
     total: dict[str, dict[str, Any]] = {}
     for per in use.values():
@@ -112,10 +114,14 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             "seeds": exp.seed_list,
             "seed_varies": SEED_VARIES,
             "statistics": (
-                "mean over seeds of the mean over tasks; ci95: 95% percentile bootstrap over "
-                f"test tasks ({stats.RESAMPLES} resamples); seed_sd/min/max: spread of the "
-                "per-seed means; identical_seeds: every seed gave the same per-task results; "
-                "degenerate: every task had the same value, so the interval is a point"
+                "mean over seeds of the mean over tasks; ci95: 95% interval, exact "
+                "(Clopper-Pearson) over episodes for success rates, percentile bootstrap "
+                f"over test tasks ({stats.RESAMPLES} resamples) for progress rates; "
+                "seed_sd/min/max: spread of the per-seed means; identical_seeds: every seed "
+                "gave the same per-task results; degenerate: every task had the same value "
+                "(a bootstrap interval is then a point); paired: the method minus the "
+                "family's best baseline on the same seeds and tasks, success with an exact "
+                "McNemar test (p), progress with a paired bootstrap interval over tasks"
             ),
             "units": dict(sorted(states.items())),
             "complete": set(states) <= {"done"},
@@ -141,25 +147,70 @@ def _phase(usage: dict[str, dict[str, Any]], episodes: int | None) -> dict[str, 
     return out
 
 
+Outcomes = dict[int, dict[int, float]]  # outcomes[seed][task]
+
+
+def _outcomes(episodes: list[dict[str, Any]]) -> tuple[Outcomes, Outcomes]:
+    """Success (1.0/0.0) and progress rate by seed and task."""
+    won: Outcomes = defaultdict(dict)
+    prog: Outcomes = defaultdict(dict)
+    for e in episodes:
+        won[e["seed"]][e["task"]] = float(e["won"])
+        if e["progress"] is not None:
+            prog[e["seed"]][e["task"]] = float(e["progress"])
+    return dict(won), dict(prog)
+
+
+#: Methods that use learned actions; every other method is a baseline for them.
+LEARNED = ("learnact",)
+
+
+def best_baseline(row: dict[str, Any]) -> str | None:
+    """The baseline (a method not in `LEARNED`) with the highest success rate in a
+    family's row of cells, then the highest progress rate, then the first in `METHODS`
+    order; ``None`` when no baseline has results."""
+    best: tuple[tuple[float, float, int], str] | None = None
+    for i, (method, cell) in enumerate(row.items()):
+        if method in LEARNED or cell is None or cell["success"] is None:
+            continue
+        progress = cell["progress"]["mean"] if cell["progress"] else 0.0
+        key = (cell["success"]["mean"], progress, -i)
+        if best is None or key > best[0]:
+            best = (key, method)
+    return best[1] if best else None
+
+
+def _add_paired(row: dict[str, Any], outcomes: dict[str, tuple[Outcomes, Outcomes]]) -> None:
+    """Each cell's ``"paired"``: the method minus the family's best baseline on the same
+    (seed, task) pairs (`stats.paired`); ``None`` for the best baseline itself."""
+    base = best_baseline(row)
+    if base is None:
+        return
+    for method, cell in row.items():
+        if cell is None or method == base:
+            continue
+        (won, prog), (base_won, base_prog) = outcomes[method], outcomes[base]
+        cell["paired"] = {
+            "against": base,
+            "success": stats.paired(won, base_won, "success"),
+            "progress": stats.paired(prog, base_prog, "progress") if prog and base_prog else None,
+        }
+
+
 def _cell(
     episodes: list[dict[str, Any]],
     usage: dict[str, dict[str, Any]],
     state: dict[str, int],
     learning: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    won: dict[int, dict[int, float]] = defaultdict(dict)
-    prog: dict[int, dict[int, float]] = defaultdict(dict)
-    for e in episodes:
-        won[e["seed"]][e["task"]] = float(e["won"])
-        if e["progress"] is not None:
-            prog[e["seed"]][e["task"]] = float(e["progress"])
+    won, prog = _outcomes(episodes)
     total_units = sum(state.values())
     return {
         "episodes": len(episodes),
         "complete": state.get("done", 0) == total_units,
         "units": dict(sorted(state.items())),
-        "success": stats.summarise_cell(dict(won)),
-        "progress": stats.summarise_cell(dict(prog)) if prog else None,
+        "success": stats.summarise_cell(won, "success"),
+        "progress": stats.summarise_cell(prog) if prog else None,
         "mean_steps": mean(e["steps"] for e in episodes) if episodes else None,
         "mean_basic_actions": mean(e["basic_actions"] for e in episodes) if episodes else None,
         "usage": {
@@ -188,6 +239,15 @@ CSV_FIELDS = [
     "progress_ci95_low",
     "progress_ci95_high",
     "progress_seed_sd",
+    "paired_against",
+    "paired_pairs",
+    "success_diff",
+    "success_won_only_here",
+    "success_won_only_by_baseline",
+    "success_diff_mcnemar_p",
+    "progress_diff",
+    "progress_diff_ci95_low",
+    "progress_diff_ci95_high",
     "mean_steps",
     "mean_basic_actions",
     "llm_calls",
@@ -243,6 +303,22 @@ def to_csv(report: dict[str, Any]) -> str:
                     "cost_usd": u["cost_usd"],
                 }
             )
+            pair = cell.get("paired")
+            if pair:
+                ps, pp = pair["success"] or {}, pair["progress"] or {}
+                out.update(
+                    {
+                        "paired_against": pair["against"],
+                        "paired_pairs": ps.get("pairs"),
+                        "success_diff": ps.get("diff"),
+                        "success_won_only_here": ps.get("a_only"),
+                        "success_won_only_by_baseline": ps.get("b_only"),
+                        "success_diff_mcnemar_p": ps.get("p"),
+                        "progress_diff": pp.get("diff"),
+                        "progress_diff_ci95_low": (pp.get("ci95") or [None, None])[0],
+                        "progress_diff_ci95_high": (pp.get("ci95") or [None, None])[1],
+                    }
+                )
             per_ep = (cell.get("test_usage") or {}).get("per_episode") or {}
             out["test_calls_per_episode"] = per_ep.get("calls")
             out["test_tokens_per_episode"] = per_ep.get("tokens")
@@ -298,6 +374,30 @@ def tables(report: dict[str, Any]) -> list[Any]:
                     "n/a" if row.get(m) is None else stats.interval_text(row[m]["progress"], False)
                     for m in report["methods"]
                 ],
+            )
+        out.append(t)
+    paired = [
+        (family, m, c["paired"])
+        for family, row in report["cells"].items()
+        for m, c in row.items()
+        if c is not None and c.get("paired")
+    ]
+    if paired:
+        t = Table(
+            title="paired: each method minus the best baseline, same seeds and tasks",
+            caption="success: difference in points (pairs won only by the method vs only by "
+            "the baseline, exact McNemar p); progress: difference [95% paired bootstrap]",
+        )
+        for col in ("family", "method", "baseline", "pairs", "success", "progress"):
+            t.add_column(col)
+        for family, m, pair in paired:
+            t.add_row(
+                family,
+                m,
+                pair["against"],
+                str((pair["success"] or {}).get("pairs", "-")),
+                stats.paired_text(pair["success"]),
+                stats.paired_text(pair["progress"]),
             )
         out.append(t)
     t = Table(title="cost per cell: steps, basic actions, LLM calls and tokens")
