@@ -98,4 +98,5 @@ def test_prompt_contains_instruction_actions_goal_and_history(lights, sandbox, s
     assert "Action: switch_on('lamp1')\nObservation: Lamps that are on: lamp1." in user["content"]
     episodes = read_jsonl(tmp_path / "trajectories.jsonl")
     assert episodes[0]["won"] and episodes[0]["steps"][0]["prompt"] == prompts[0]["hash"]
-    json.dumps(episodes)  # plain JSON all the way down
+    # Plain JSON all the way down: what was read survives a round trip unchanged.
+    assert json.loads(json.dumps(episodes)) == episodes

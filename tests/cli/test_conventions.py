@@ -48,12 +48,20 @@ def test_bad_family_option_exit_2():
     assert "unknown option" in r.stderr
 
 
-def test_missing_data_dir_exit_2(tmp_path):
+def test_missing_data_dir_lists_families_as_unavailable(tmp_path):
     r = run_cli("envs", "--data-dir", str(tmp_path / "nowhere"), "--json")
     # Listing still succeeds: families whose data is missing are reported unavailable.
     assert r.returncode == 0
     families = json.loads(r.stdout)["families"]
-    assert all(not f["available"] for f in families if f["name"].startswith("pddl/"))
+    pddl = [f for f in families if f["name"].startswith("pddl/")]
+    assert len(pddl) == 4 and not any(f["available"] for f in pddl)
+
+
+def test_missing_data_dir_exit_2(tmp_path):
+    # A command that needs the data: one clear line, exit 2.
+    r = run_cli("play", "pddl/gripper", "--task", "0", "--data-dir", str(tmp_path / "nowhere"))
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_play_reads_stdin_and_reports_won():

@@ -233,7 +233,6 @@ def test_signals_to_the_parent(sb: Sandbox) -> None:
     )
     all_blocked(lines[:5])
     assert lines[5] == "ok:-1"
-    assert os.getpid() > 0  # we are still here
     assert_healthy(sb)  # and so is the spare worker (same uid, kill(-1) would hit it)
 
 

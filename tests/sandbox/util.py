@@ -7,6 +7,7 @@ from typing import Any
 
 from learnact.envs.base import BasicAction
 from learnact.sandbox import ExecResult, Sandbox, mechanisms
+from tests.helpers import missing
 
 ACTIONS = [
     BasicAction("inc", ("name", "n"), "Add n to counter name.", "inc {name} {n}"),
@@ -61,10 +62,10 @@ def active() -> dict[str, Any]:
 
 def require(*names: str) -> None:
     """The containment a test relies on must be active: fail in CI, else skip."""
-    missing = [n for n in names if not active().get(n)]
-    if missing:
-        msg = f"sandbox mechanism(s) inactive here: {', '.join(missing)} ({active().get('notes', '')})"
-        missing(msg)
+    inactive = [n for n in names if not active().get(n)]
+    if inactive:
+        notes = active().get("notes", "")
+        missing(f"sandbox mechanism(s) inactive here: {', '.join(inactive)} ({notes})")
 
 
 # Learned code can always climb out of the restricted namespace; the red-team snippets
