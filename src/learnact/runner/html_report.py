@@ -540,6 +540,9 @@ def context(run_dir: str | Path) -> dict[str, Any]:
 
 
 def render(run_dir: str | Path) -> str:
+    """The HTML report of the run in ``run_dir``: one self-contained page (styles, script and SVG
+    plots inline; all run text escaped). Raises `BadInput` when ``run_dir`` holds no run store (as
+    `learnact.runner.report.build` does)."""
     from jinja2 import Environment, StrictUndefined
 
     tpl_dir = files("learnact.runner") / "templates"

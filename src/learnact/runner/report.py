@@ -1,7 +1,8 @@
 """The results matrix of a run, from its store: JSON, CSV and terminal tables.
 
-Exports hold no timings or timestamps, so re-exporting an unchanged run gives the same
-bytes (fit for committing and diffing).
+Exports hold no timestamps, and their one timing (learning wall time, in seconds) is read
+from the store, so re-exporting an unchanged run gives the same bytes (fit for committing
+and diffing).
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def _r(x: Any) -> Any:
 
 
 def build(run_dir: str | Path) -> dict[str, Any]:
+    """The results of the run in ``run_dir``, from its store, as JSON data. ``cells`` holds, per
+    family, each method's cell (``None`` for a method not run on that family): test episodes,
+    success and progress rates over seeds and tasks with their intervals (the result's
+    ``statistics`` says how they are computed), mean steps and basic actions, LLM usage by purpose
+    and by phase (test: also per episode; learning: also its wall time in seconds) and the learning
+    units' results. Beside it: unit states, whether the run is complete, usage totals by purpose and
+    the stored configuration. Floats are rounded to 4 decimals. Raises `BadInput` when ``run_dir``
+    holds no run store or its stored configuration is not a valid experiment."""
     run_dir = Path(run_dir)
     with RunStore(run_dir) as store:
         config = store.get_meta("config")
@@ -264,6 +273,9 @@ CSV_FIELDS = [
 
 
 def to_csv(report: dict[str, Any]) -> str:
+    """A `build` report as CSV text: one row per family and method (`CSV_FIELDS`, then calls and
+    tokens per purpose); a method not run on a family is a row with status ``n/a`` and no figures.
+    """
     purposes = sorted(report["usage"]["by_purpose"])
     fields = CSV_FIELDS + [f"{p}_{k}" for p in purposes for k in ("calls", "tokens")]
     buf = io.StringIO()
