@@ -53,6 +53,11 @@ def register(app: typer.Typer) -> None:
         budget_tokens: int = typer.Option(
             None, "--budget-tokens", min=1, help="Each learner run's tokens at most."
         ),
+        allow_overlap: bool = typer.Option(
+            None,
+            "--allow-train-test-overlap",
+            help="Let methods learn on test tasks (refused otherwise; every report says so).",
+        ),
         out_dir: Path = typer.Option(None, "--out", help="Run directory, e.g. runs/NAME."),
         resume: Path = typer.Option(
             None, "--resume", help="Continue the run in this directory with its stored setup."
@@ -97,6 +102,7 @@ def register(app: typer.Typer) -> None:
                 "learner_model": learner_model,
                 "data_dir": data_dir,
                 "max_steps": max_steps,
+                "allow_train_test_overlap": allow_overlap,
             },
             learn_options={
                 "candidates": candidates,

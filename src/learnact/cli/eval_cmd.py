@@ -12,6 +12,7 @@ from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
 from learnact.cli.console import err, info, out, print_json, warn
 from learnact.cli.options import (
+    AllowOverlap,
     DataDir,
     DataSplit,
     Json,
@@ -52,6 +53,7 @@ def register(app: typer.Typer) -> None:
         out_dir: Path = typer.Option(
             None, "--out", help="Write trajectories.jsonl and results.json here."
         ),
+        allow_overlap: bool = AllowOverlap,
         json_out: bool = Json,
     ) -> None:
         """Run episodes of one method and print per-task results and the success rate."""
@@ -82,6 +84,12 @@ def register(app: typer.Typer) -> None:
                 setup,
                 out_dir=out_dir,
                 on_episode=lambda r: progress.advance(bar),
+                allow_train_test_overlap=allow_overlap,
+            )
+        if results["train_test_overlap"]:
+            warn(
+                f"evaluated on tasks it learned on: {results['train_test_overlap']} "
+                "(--allow-train-test-overlap); recorded in the results"
             )
         if json_out:
             print_json(results)

@@ -16,6 +16,7 @@ from rich.progress import (
 
 from learnact.cli.console import err, info, out, print_json, warn
 from learnact.cli.options import (
+    AllowOverlap,
     DataDir,
     DataSplit,
     Json,
@@ -31,7 +32,7 @@ from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import SELECTIONS, LearnConfig, estimate_calls
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.learn import learn_library
-from learnact.runner.tasks import select_tasks
+from learnact.runner.tasks import check_disjoint, select_tasks
 
 _C, _L = CreationConfig, LearnConfig  # the learner's defaults live there
 
@@ -149,6 +150,7 @@ def register(app: typer.Typer) -> None:
             "candidates play one task, the better half plays the rest, and a revision "
             "that does worse there than the previous best plays no more.",
         ),
+        allow_overlap: bool = AllowOverlap,
         data_dir: str = DataDir,
         split: str = DataSplit,
         no_cache: bool = NoCache,
@@ -165,7 +167,10 @@ def register(app: typer.Typer) -> None:
         info(f"{family.name}: data {family.source.path or family.source.description}")
         for warning in family.source.warnings:
             warn(warning)
-        tasks = select_tasks(family, train_tasks)
+        tasks = select_tasks(family, train_tasks, "train")
+        both = check_disjoint(family, tasks, family.split.test, allow=allow_overlap)
+        if both:
+            warn(f"learning on test tasks {both} (--allow-train-test-overlap); recorded")
         cfg = LearnConfig(
             creation=CreationConfig(candidates=candidates, temperature=temperature, seed=seed),
             train_tasks=tasks,

@@ -32,6 +32,12 @@ def build_models(
     return actor, make_model(learner_model, **kwargs)
 
 
+AllowOverlap = typer.Option(
+    False,
+    "--allow-train-test-overlap",
+    help="Allow learning on test tasks (refused otherwise); recorded with the results.",
+)
+
 DataSplit = typer.Option(
     None,
     "--split",

@@ -51,7 +51,7 @@ def estimate(p: Plan, pending: set[str] | None = None) -> dict[str, Any]:
             )
             learner_calls += est["learner_calls"]
         else:
-            n_train = len(select_tasks(fam, exp.reflexion_train_tasks))
+            n_train = len(select_tasks(fam, exp.reflexion_train_tasks, "train"))
             calls_max += exp.reflexion_rounds * n_train * (budget * (1 + exp.repeat_retries) + 1)
             calls_typical += (
                 exp.reflexion_rounds * n_train * (round(budget * per_step(exp.repeat_retries)) + 1)

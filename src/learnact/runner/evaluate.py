@@ -12,10 +12,11 @@ from typing import Any
 
 from learnact import __version__
 from learnact.agents.context import RunContext, StepSandbox
-from learnact.agents.methods import MethodSetup, build_agent
+from learnact.agents.methods import REFLEXION, MethodSetup, build_agent
 from learnact.agents.trajectory import EpisodeRecord, TrajectoryWriter
 from learnact.envs.base import TaskFamily
 from learnact.llm.run import ChatModel, RunModel
+from learnact.runner.tasks import check_disjoint
 
 
 def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord]) -> dict[str, Any]:
@@ -45,8 +46,15 @@ def evaluate(
     setup: MethodSetup,
     out_dir: str | os.PathLike[str] | None = None,
     on_episode: Callable[[EpisodeRecord], None] | None = None,
+    *,
+    allow_train_test_overlap: bool = False,
 ) -> dict[str, Any]:
     """Play ``method`` on ``tasks`` of ``family``, one episode each, in order.
+
+    Refuses (`learnact.runner.tasks.TrainTestOverlap`) tasks that the method learned on:
+    Reflexion's training tasks, or the tasks ``setup.library`` was learned on (as its
+    metadata records, when it was learned on this family's data), unless
+    ``allow_train_test_overlap``; the results then list them (``train_test_overlap``).
 
     The run is labelled ``str(out_dir)`` (or unlabelled); ``setup.learner``, if given,
     is bound to the same run. With ``out_dir``, trajectories go to
@@ -54,6 +62,7 @@ def evaluate(
     source and split) to ``results.json`` there, written atomically. Raises `BadInput`
     for an unknown method or ``learnact`` without a library.
     """
+    overlap = _learned_on(family, method, setup, tasks, allow_train_test_overlap)
     writer = TrajectoryWriter(out_dir) if out_dir else None
     actor = RunModel(model, str(out_dir) if out_dir else None)
     if setup.learner is not None:
@@ -72,11 +81,35 @@ def evaluate(
             "learnact_version": __version__,
             "data_source": family.source.to_dict(),
             "split": family.split.to_dict(),
+            "train_test_overlap": overlap,
         }
     )
     if out_dir:
         write_json_atomic(Path(out_dir) / "results.json", results)
     return results
+
+
+def _learned_on(
+    family: TaskFamily, method: str, setup: MethodSetup, tasks: Sequence[int], allow: bool
+) -> list[int]:
+    """The test tasks ``method`` also learned on (see `evaluate`)."""
+    learned: list[int] = []
+    if method in REFLEXION and setup.lessons is None:
+        train = setup.train_tasks if setup.train_tasks is not None else family.split.train
+        learned = list(train)
+        what = "Reflexion training"
+    elif setup.library is not None:
+        meta = setup.library.extra
+        src, here = meta.get("data_source") or {}, family.source
+        # Indices name the same tasks only on the same data (files, or generator settings).
+        same_data = src.get("fingerprint") == here.fingerprint and (
+            here.fingerprint is not None or src.get("description") == here.description
+        )
+        learned = list(meta.get("train_tasks") or []) if same_data else []
+        what = "library's training"
+    if not learned:
+        return []
+    return check_disjoint(family, learned, tasks, what=what, allow=allow)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

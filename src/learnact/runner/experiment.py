@@ -97,6 +97,8 @@ class Experiment(_Strict):
     repeat_retries: int = Field(_A.repeat_retries, ge=0)  # the repeat guard (agents/act.py)
     reflexion_rounds: int = Field(2, ge=1)
     reflexion_train_tasks: str = "train"
+    # Learning on test tasks is refused unless this is set; every report then says so.
+    allow_train_test_overlap: bool = False
     learn: LearnSettings = Field(default_factory=LearnSettings)
 
     @field_validator("families", mode="before")
@@ -172,7 +174,7 @@ class Experiment(_Strict):
                 seed=seed,
                 max_tokens=s.max_tokens,
             ),
-            train_tasks=ordered(select_tasks(family, s.train_tasks), seed),
+            train_tasks=ordered(select_tasks(family, s.train_tasks, "train"), seed),
             train_steps=s.train_steps,
             rounds=s.rounds,
             budget_calls=s.budget_calls,

@@ -523,6 +523,9 @@ def context(run_dir: str | Path) -> dict[str, Any]:
     return {
         "rep": rep,
         "legend": stats.LEGEND,
+        "overlap": report.overlap_text(rep["train_test_overlap"])
+        if rep.get("train_test_overlap")
+        else None,
         "success_rows": _matrix(rep, "success"),
         "progress_rows": _matrix(rep, "progress") if has_progress else None,
         "success_plot": success_plot,

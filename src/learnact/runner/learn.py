@@ -39,6 +39,7 @@ def learn_library(
     journal = Journal(out, on_event=on_event)
     ctx = LearnContext.for_run(learner_model, actor_model, sandbox, journal, run=str(out))
     result = Learner(family, ctx, cfg).learn()
+    train = list(cfg.train_tasks if cfg.train_tasks is not None else family.split.train)
     library = None
     if result.best is not None:
         library = result.best.library
@@ -60,6 +61,9 @@ def learn_library(
                 "data_source": family.source.to_dict(),
                 "candidate": result.best.id,
                 "training": result.best.score.to_dict() if result.best.score else None,
+                # What it learned on, so that an evaluation can refuse those tasks.
+                "train_tasks": train,
+                "train_test_overlap": sorted(set(train) & set(family.split.test)),
             }
         )
         library.save(out / "library")

@@ -19,7 +19,7 @@ from learnact.errors import BadInput
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
-from learnact.runner.tasks import ordered, select_tasks
+from learnact.runner.tasks import check_disjoint, ordered, select_tasks
 
 
 def slug(name: str) -> str:
@@ -29,13 +29,17 @@ def slug(name: str) -> str:
 
 @dataclass
 class Plan:
-    """An experiment's families (built once), units, fingerprint and test tasks per family."""
+    """An experiment's families (built once), units, fingerprint and test tasks per family.
+
+    ``overlap[family][what]`` lists the test tasks a method also learns on (``what`` is
+    ``"learnact"`` or ``"reflexion"``); it is empty unless the experiment allows it."""
 
     exp: Experiment
     families: dict[str, TaskFamily]
     units: list[Unit]
     fingerprint: dict[str, Any]
     test_tasks: dict[str, list[int]] = field(default_factory=dict)
+    overlap: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
 def load_families(exp: Experiment) -> dict[str, TaskFamily]:
@@ -52,11 +56,14 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
     """Every unit of the experiment, in a deterministic order.
 
     Validates every task selection first (`BadInput` for an empty or bad one), so that a
-    run never starts with a selection that fails later.
+    run never starts with a selection that fails later, and refuses training tasks that
+    are also test tasks (`learnact.runner.tasks.TrainTestOverlap`) unless the experiment
+    sets ``allow_train_test_overlap``.
     """
     families = families if families is not None else load_families(exp)
     units: list[Unit] = []
     tests: dict[str, list[int]] = {}
+    overlap: dict[str, dict[str, list[int]]] = {}
     for entry in exp.families:
         fam = families[entry.name]
         test = select_tasks(fam, exp.tasks_for(entry))
@@ -64,10 +71,17 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             raise BadInput(f"{fam.name}: the task selection {exp.tasks_for(entry)!r} is empty")
         tests[entry.name] = test
         methods = exp.methods_for(entry)
+        learns = {}
         if "learnact" in methods:
-            select_tasks(fam, exp.learn.train_tasks)  # fail early on a bad selection
+            learns["learnact"] = select_tasks(fam, exp.learn.train_tasks, "train")
         if any(m in REFLEXION for m in methods):
-            select_tasks(fam, exp.reflexion_train_tasks)
+            learns["reflexion"] = select_tasks(fam, exp.reflexion_train_tasks, "train")
+        for what, train in learns.items():
+            both = check_disjoint(
+                fam, train, test, what=f"{what} training", allow=exp.allow_train_test_overlap
+            )
+            if both:
+                overlap.setdefault(entry.name, {})[what] = both
         for seed in exp.seed_list:
             for method in methods:
                 dep = None
@@ -80,4 +94,4 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
                 for task in ordered(test, seed):
                     uid = f"ep|{entry.name}|{method}|s{seed}|t{task}"
                     units.append(Unit(uid, "episode", entry.name, method, seed, task, dep))
-    return Plan(exp, families, units, fp.compute(exp, families), tests)
+    return Plan(exp, families, units, fp.compute(exp, families), tests, overlap)

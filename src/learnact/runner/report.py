@@ -46,6 +46,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
         config = store.get_meta("config")
         digest = store.get_meta("digest")
         commit = store.get_meta("commit")
+        overlap = store.get_meta("train_test_overlap") or {}
         units = store.units()
         episodes = store.query(
             "SELECT family, method, seed, task, won, progress, steps, basic_actions"
@@ -134,6 +135,9 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             ),
             "units": dict(sorted(states.items())),
             "complete": set(states) <= {"done"},
+            # Test tasks that a method also learned on (allowed by the experiment), per
+            # family and learning method; empty for a clean run.
+            "train_test_overlap": overlap,
             "cells": cells,
             "usage": {
                 "by_purpose": dict(sorted(total.items())),
@@ -349,13 +353,26 @@ def to_csv(report: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+def overlap_text(overlap: dict[str, dict[str, list[int]]]) -> str:
+    """One sentence naming the test tasks that were also learned on."""
+    parts = [
+        f"{family}: {what} learned on test tasks {', '.join(map(str, tasks))}"
+        for family, by in overlap.items()
+        for what, tasks in by.items()
+    ]
+    return "training and test tasks overlap (allowed by the run's setup) — " + "; ".join(parts)
+
+
 def tables(report: dict[str, Any]) -> list[Any]:
     """Rich tables: success (and progress) per family and method, then usage."""
     from rich.markup import escape
     from rich.table import Table
 
     out = []
-    t = Table(title="success rate", caption=escape(stats.LEGEND))
+    caption = stats.LEGEND
+    if report.get("train_test_overlap"):
+        caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
+    t = Table(title="success rate", caption=escape(caption))
     t.add_column("family")
     for m in report["methods"]:
         t.add_column(m)

@@ -242,6 +242,7 @@ def open_run(run_dir: Path, p: Plan, *, resume_only: bool = False) -> RunStore:
             config=p.exp.canonical(),
             commit=fp.git_commit(),
             created=time.time(),
+            train_test_overlap=p.overlap,
         )
         store.add_units(p.units)
         return store

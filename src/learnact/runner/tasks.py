@@ -1,11 +1,23 @@
-"""Choosing tasks: ``test``, ``train``, ``all``, ``first:N`` or a list such as ``0,3,5``."""
+"""Choosing tasks: ``test``, ``train``, ``all``, ``first:N`` or a list such as ``0,3,5``,
+and keeping the tasks a run learns on apart from the tasks it tests on.
+
+A selection is relative to the split it selects from: ``first:N`` is the first N test
+tasks where test tasks are chosen, and the first N *training* tasks where training tasks
+are chosen (`learnact learn --train-tasks`, ``learn.train_tasks``,
+``reflexion_train_tasks``). Explicit indices name tasks of the whole family, so they can
+cross the split: `check_disjoint` refuses a run whose training and test tasks overlap.
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
+from typing import Literal
 
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
+
+Split = Literal["train", "test"]
 
 
 def ordered(tasks: list[int], seed: int) -> list[int]:
@@ -16,8 +28,13 @@ def ordered(tasks: list[int], seed: int) -> list[int]:
     return out
 
 
-def select_tasks(family: TaskFamily, spec: str) -> list[int]:
-    """Task indices (0-based, canonical order) named by ``spec``."""
+def select_tasks(family: TaskFamily, spec: str, among: Split = "test") -> list[int]:
+    """Task indices (0-based, in the family's canonical order) named by ``spec``.
+
+    ``among`` is the split a relative selection (``first:N``) picks from: ``"test"`` for
+    the tasks a method is evaluated on, ``"train"`` for the tasks it learns on. Raises
+    `BadInput` for a malformed selection or an index out of range.
+    """
     spec = spec.strip()
     n = len(family.tasks)
     if spec == "test":
@@ -31,7 +48,8 @@ def select_tasks(family: TaskFamily, spec: str) -> list[int]:
             k = int(spec.split(":", 1)[1])
         except ValueError as e:
             raise BadInput(f"bad task selection {spec!r}: expected first:N") from e
-        return list(family.split.test)[: max(k, 0)]
+        pool = family.split.train if among == "train" else family.split.test
+        return list(pool)[: max(k, 0)]
     try:
         indices = [int(part) for part in spec.split(",") if part.strip()]
     except ValueError as e:
@@ -42,3 +60,31 @@ def select_tasks(family: TaskFamily, spec: str) -> list[int]:
     if bad:
         raise BadInput(f"task index out of range for {family.name} (0..{n - 1}): {bad}")
     return indices
+
+
+class TrainTestOverlap(BadInput):
+    """The tasks a run learns on include tasks it is tested on (exit 2)."""
+
+
+def check_disjoint(
+    family: TaskFamily,
+    train: Iterable[int],
+    test: Iterable[int],
+    *,
+    what: str = "training",
+    allow: bool = False,
+) -> list[int]:
+    """The tasks in both ``train`` and ``test`` (sorted). Raises `TrainTestOverlap`
+    naming them (index and task name) unless ``allow`` (the user opted in; the caller
+    records it)."""
+    both = sorted(set(train) & set(test))
+    if both and not allow:
+        names = ", ".join(f"{i} ({family.tasks[i].name})" for i in both[:8])
+        more = f" and {len(both) - 8} more" if len(both) > 8 else ""
+        raise TrainTestOverlap(
+            f"{family.name}: the {what} tasks include test tasks {names}{more}; learning on "
+            "held-out tasks makes the results meaningless. Choose other tasks, or opt in "
+            "with --allow-train-test-overlap (TOML: allow_train_test_overlap = true), "
+            "which every report then states"
+        )
+    return both

@@ -169,7 +169,7 @@ def execute(
         reflexion_rounds=exp.reflexion_rounds,
     )
     if u.kind == "lessons":
-        setup.train_tasks = ordered(select_tasks(fam, exp.reflexion_train_tasks), u.seed)
+        setup.train_tasks = ordered(select_tasks(fam, exp.reflexion_train_tasks, "train"), u.seed)
         lessons = reflexion_lessons(u.method, fam, run_ctx, setup)
         return {
             "episodes": [r.to_dict() for r in buf.episodes],
