@@ -100,3 +100,16 @@ def test_prompt_contains_instruction_actions_goal_and_history(lights, sandbox, s
     assert episodes[0]["won"] and episodes[0]["steps"][0]["prompt"] == prompts[0]["hash"]
     # Plain JSON all the way down: what was read survives a round trip unchanged.
     assert json.loads(json.dumps(episodes)) == episodes
+
+
+def test_a_task_out_of_range_is_bad_input_not_an_index_error(lights, sandbox, scripted):
+    import pytest
+
+    from learnact.agents.code_as_policies import CodeAsPoliciesAgent
+    from learnact.errors import BadInput
+
+    ctx = RunContext(scripted([], default="x"), sandbox)
+    for agent in (ActAgent(lights, ctx), CodeAsPoliciesAgent(lights, ctx)):
+        for task in (len(lights.tasks), -1):
+            with pytest.raises(BadInput, match="out of range"):
+                agent.run(task)

@@ -38,3 +38,17 @@ def test_token_budget_drops_oldest_but_keeps_newest():
     # A single huge entry is still shown: the newest observation is never dropped.
     h.add("a6", "x" * 1000)
     assert h.visible()[-1].observation == "x" * 1000
+
+
+def test_read_jsonl_skips_only_a_torn_last_line(tmp_path):
+    import pytest
+
+    from learnact.agents.trajectory import read_jsonl
+    from learnact.errors import LearnactError
+
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"a": 1}\n{"b": 2}\n{"c": ')  # a crash mid-write
+    assert read_jsonl(path) == [{"a": 1}, {"b": 2}]
+    path.write_text('{"a": 1}\n{"b": \n{"c": 3}\n')  # damage in the middle: never silent
+    with pytest.raises(LearnactError, match=r"t.jsonl: line 2 is not valid JSON"):
+        read_jsonl(path)

@@ -147,10 +147,11 @@ class ActAgent:
         Each `StepRecord` goes to ``on_step`` as it is made; the episode is written to
         ``ctx.writer`` (when there is one) and returned. The environment episode is closed either
         way. Errors of the model layer (e.g. `learnact.llm.errors.RetriesExhausted`) and of the
-        sandbox (`learnact.sandbox.SandboxUnavailable`) propagate; ``task`` past the end raises
-        `IndexError`.
+        sandbox (`learnact.sandbox.SandboxUnavailable`) propagate; a ``task`` out of range
+        raises `BadInput`.
         """
         cfg = self.config
+        self.family.check_task(task)  # BadInput (exit 2) for an index out of range
         spec = self.family.tasks[task]
         record = EpisodeRecord(
             family=self.family.name,

@@ -121,8 +121,9 @@ class CodeAsPoliciesAgent:
         re-definitions of basic actions are dropped (`without_basic_actions`); both are noted in
         ``record.error``. Returns the episode (one ``"program"`` step), also written to
         ``ctx.writer`` when there is one. Errors of the model layer and the sandbox propagate;
-        ``task`` past the end raises `IndexError`.
+        a ``task`` out of range raises `BadInput`.
         """
+        self.family.check_task(task)
         spec = self.family.tasks[task]
         record = EpisodeRecord(
             family=self.family.name,

@@ -147,16 +147,26 @@ def _append_line(path: Path, record: dict[str, Any]) -> None:
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Records of a JSON-lines file; a torn last line (crash mid-write) is skipped."""
+    """Records of a JSON-lines file (``[]`` when it does not exist). A torn last line (a
+    crash mid-write) is skipped; an undecodable line anywhere else is damage, not a
+    crash, and raises `learnact.errors.LearnactError` naming the file and line."""
+    from learnact.errors import LearnactError
+
     p = Path(path)
     if not p.exists():
         return []
     out = []
-    for line in p.read_text(encoding="utf-8").splitlines():
+    lines = p.read_text(encoding="utf-8").splitlines()
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    for i, line in enumerate(lines):
         if not line.strip():
             continue
         try:
             out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
+        except json.JSONDecodeError as e:
+            if i == last:
+                continue
+            raise LearnactError(
+                f"{p}: line {i + 1} is not valid JSON ({e.msg}); damaged file"
+            ) from e
     return out

@@ -395,9 +395,9 @@ class Learner:
             self.select(candidates)
             best = _best(candidates)
             if best is None:
-                return LearnResult(
-                    None, candidates, 0, "no candidate passed validation", self.ctx.usage
-                )
+                stopped = "no candidate passed validation"
+                self._event("end", best=None, stopped=stopped, rounds=0)
+                return LearnResult(None, candidates, 0, stopped, self.ctx.usage)
             self._event(
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )

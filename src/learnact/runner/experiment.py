@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from learnact.agents.act import AgentConfig
-from learnact.agents.methods import METHODS
+from learnact.agents.methods import METHODS, MethodSetup
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
@@ -95,7 +95,7 @@ class Experiment(_Strict):
     temperature: float = Field(_A.temperature, ge=0.0)
     max_tokens: int = Field(_A.max_tokens, ge=1)
     repeat_retries: int = Field(_A.repeat_retries, ge=0)  # the repeat guard (agents/act.py)
-    reflexion_rounds: int = Field(2, ge=1)
+    reflexion_rounds: int = Field(MethodSetup.reflexion_rounds, ge=1)
     reflexion_train_tasks: str = "train"
     # Learning on test tasks is refused unless this is set; every report then says so.
     allow_train_test_overlap: bool = False

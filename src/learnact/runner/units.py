@@ -74,11 +74,15 @@ class WorkerContext:
         return sb
 
     def close(self) -> None:
-        """Close the sandboxes of this context's threads (the shared models stay open)."""
+        """Stop the sandboxes of this context's threads and close its models (backends,
+        response caches): the executor is shutting down."""
         with self._lock:
             sandboxes, self._sandboxes = self._sandboxes, []
+            models, self._models = list(self._models.values()), {}
         for sb in sandboxes:
             sb.close()
+        for m in models:
+            m.close()
 
     def model(self, spec: str) -> Model:
         """The shared model of ``spec`` (built on first use)."""
