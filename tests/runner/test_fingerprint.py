@@ -79,3 +79,33 @@ def test_a_directory_that_is_not_a_run_is_refused(tmp_path, family_module):
     with pytest.raises(BadInput, match="not a learnact run"):
         open_run(tmp_path, plan(exp()))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fp_family.py", "notes.txt"]
+
+
+def test_a_code_change_alone_needs_an_explicit_recorded_override(
+    tmp_path, family_module, monkeypatch
+):
+    from learnact.runner.run import RunRefused
+    from learnact.runner.store import RunStore
+
+    run = tmp_path / "run"
+    open_run(run, plan(exp())).close()
+    monkeypatch.setattr(fingerprint, "source_hash", lambda: "a" * 64)  # the code changed
+    with pytest.raises(RunRefused, match="started with other learnact code .* --allow-code-change"):
+        open_run(run, plan(exp()))
+    with RunStore(run) as store:
+        assert store.get_meta("code_changes") is None  # a refusal writes nothing
+    open_run(run, plan(exp()), allow_code_change=True).close()
+    open_run(run, plan(exp())).close()  # the same new code again: already accepted
+    with RunStore(run) as store:
+        changes = store.get_meta("code_changes")
+    assert [c["source"] for c in changes] == ["a" * 64]
+    # A code change never hides a change of what the run is: that is still refused.
+    with pytest.raises(RunRefused, match="config.temperature: 0.0 -> 0.7"):
+        open_run(run, plan(exp(temperature=0.7)), allow_code_change=True)
+    from learnact.runner import report
+
+    rep = report.build(run)
+    assert [c["source"] for c in rep["code_changes"]] == ["a" * 64]
+    assert "resumed 1 time(s) with changed learnact code" in report.code_change_text(
+        rep["code_changes"]
+    )

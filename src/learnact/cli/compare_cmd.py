@@ -58,6 +58,11 @@ def register(app: typer.Typer) -> None:
             "--allow-train-test-overlap",
             help="Let methods learn on test tasks (refused otherwise; every report says so).",
         ),
+        allow_code_change: bool = typer.Option(
+            False,
+            "--allow-code-change",
+            help="Continue a run started with other learnact code (recorded in the run).",
+        ),
         out_dir: Path = typer.Option(None, "--out", help="Run directory, e.g. runs/NAME."),
         resume: Path = typer.Option(
             None, "--resume", help="Continue the run in this directory with its stored setup."
@@ -123,6 +128,7 @@ def register(app: typer.Typer) -> None:
                 workers=jobs,
                 ray_address=ray_address,
                 settings=WorkerSettings(no_cache=no_cache, record=record, replay=replay),
+                allow_code_change=allow_code_change,
                 confirm=view.confirm,
                 on_event=view.on_event,
             )

@@ -526,6 +526,9 @@ def context(run_dir: str | Path) -> dict[str, Any]:
         "overlap": report.overlap_text(rep["train_test_overlap"])
         if rep.get("train_test_overlap")
         else None,
+        "code_changes": report.code_change_text(rep["code_changes"])
+        if rep.get("code_changes")
+        else None,
         "success_rows": _matrix(rep, "success"),
         "progress_rows": _matrix(rep, "progress") if has_progress else None,
         "success_plot": success_plot,

@@ -47,6 +47,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
         digest = store.get_meta("digest")
         commit = store.get_meta("commit")
         overlap = store.get_meta("train_test_overlap") or {}
+        code_changes = store.get_meta("code_changes") or []
         units = store.units()
         episodes = store.query(
             "SELECT family, method, seed, task, won, progress, steps, basic_actions"
@@ -138,6 +139,9 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             # Test tasks that a method also learned on (allowed by the experiment), per
             # family and learning method; empty for a clean run.
             "train_test_overlap": overlap,
+            # Resumes accepted across a change of learnact's code (--allow-code-change):
+            # the results mix episodes run with different code.
+            "code_changes": [{"source": c["source"], "commit": c["commit"]} for c in code_changes],
             "cells": cells,
             "usage": {
                 "by_purpose": dict(sorted(total.items())),
@@ -363,6 +367,15 @@ def overlap_text(overlap: dict[str, dict[str, list[int]]]) -> str:
     return "training and test tasks overlap (allowed by the run's setup) — " + "; ".join(parts)
 
 
+def code_change_text(changes: list[dict[str, Any]]) -> str:
+    """One sentence saying the run was resumed with other learnact code."""
+    commits = ", ".join((c.get("commit") or "unknown")[:10] for c in changes)
+    return (
+        f"this run was resumed {len(changes)} time(s) with changed learnact code "
+        f"(--allow-code-change; commits {commits}): its episodes mix code versions"
+    )
+
+
 def tables(report: dict[str, Any]) -> list[Any]:
     """Rich tables: success (and progress) per family and method, then usage."""
     from rich.markup import escape
@@ -372,6 +385,8 @@ def tables(report: dict[str, Any]) -> list[Any]:
     caption = stats.LEGEND
     if report.get("train_test_overlap"):
         caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
+    if report.get("code_changes"):
+        caption = f"WARNING: {code_change_text(report['code_changes'])}. {caption}"
     t = Table(title="success rate", caption=escape(caption))
     t.add_column("family")
     for m in report["methods"]:

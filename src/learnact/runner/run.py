@@ -224,12 +224,19 @@ class RunResult:
 
 
 # --- the run store --------------------------------------------------------------------
-def open_run(run_dir: Path, p: Plan, *, resume_only: bool = False) -> RunStore:
+def open_run(
+    run_dir: Path, p: Plan, *, resume_only: bool = False, allow_code_change: bool = False
+) -> RunStore:
     """Create the store, or open it and check the fingerprint. Nothing is written before
     the checks pass, so a refused run leaves the directory as it was.
 
-    Raises `BadInput` when ``run_dir`` holds something else (or nothing, with
-    ``resume_only``), `RunRefused` when it holds a different experiment."""
+    A change of learnact's code alone (`fingerprint.source_hash`; the configuration,
+    prompts, version, models and data the same) is refused too, unless
+    ``allow_code_change``: the new code is then recorded in the store (``code_changes``:
+    source hash, git commit, time) and every report says so; a later resume with the same
+    code needs no flag again. Raises `BadInput` when ``run_dir`` holds something else
+    (or nothing, with ``resume_only``), `RunRefused` when it holds a different
+    experiment (or the code changed and no override was given)."""
     exists = (run_dir / STORE_NAME).exists()
     if not exists:
         if resume_only:
@@ -252,14 +259,42 @@ def open_run(run_dir: Path, p: Plan, *, resume_only: bool = False) -> RunStore:
         store.close()
         raise BadInput(f"{run_dir}: the run store has no fingerprint (damaged run directory)")
     if fp.digest(old) != fp.digest(p.fingerprint):
-        store.close()
-        changes = fp.diff(old, p.fingerprint)
+        try:
+            _accept_code_change(store, run_dir, old, p.fingerprint, allow_code_change)
+        except RunRefused:
+            store.close()
+            raise
+    store.add_units(p.units)
+    return store
+
+
+def _accept_code_change(
+    store: RunStore, run_dir: Path, old: dict[str, Any], new: dict[str, Any], allow: bool
+) -> None:
+    """Record a resume across a change of learnact's code only, or raise `RunRefused`."""
+    source = new["learnact"]["source"]
+    rest_old = {**old, "learnact": {**old["learnact"], "source": None}}
+    rest_new = {**new, "learnact": {**new["learnact"], "source": None}}
+    if fp.digest(rest_old) != fp.digest(rest_new):
+        changes = fp.diff(old, new)
         raise RunRefused(
             f"{run_dir} was started with a different setup; refusing to mix results "
             f"({'; '.join(changes)}). Use a new --out, or restore the original setup."
         )
-    store.add_units(p.units)
-    return store
+    accepted: list[dict[str, Any]] = store.get_meta("code_changes") or []
+    if any(c["source"] == source for c in accepted):
+        return
+    if not allow:
+        raise RunRefused(
+            f"{run_dir} was started with other learnact code (source "
+            f"{old['learnact']['source'][:10]} -> {source[:10]}, commit "
+            f"{store.get_meta('commit') or 'unknown'} -> {fp.git_commit() or 'unknown'}); "
+            "its configuration, prompts, models and data are unchanged, but results may "
+            "differ. Pass --allow-code-change to continue it with this code (recorded, and "
+            "stated in every report), or use a new --out."
+        )
+    accepted.append({"source": source, "commit": fp.git_commit(), "time": time.time()})
+    store.set_meta(code_changes=accepted)
 
 
 def _check_free(run_dir: Path) -> None:
@@ -286,6 +321,7 @@ def run_experiment(
     workers: int | None = None,
     ray_address: str | None = None,
     settings: WorkerSettings | None = None,
+    allow_code_change: bool = False,
     confirm: Callable[[Planned], bool] | None = None,
     on_event: Callable[[RunEvent], None] | None = None,
 ) -> RunResult:
@@ -294,7 +330,8 @@ def run_experiment(
     ``resume``: the directory must already hold this experiment's run. ``executor``:
     ``"local"`` (threads) or ``"ray"``; ``workers``: units in flight (default: the
     acting model's concurrency limit). ``settings``: cache and record/replay of the
-    models. ``confirm(planned)`` is asked after the estimate and before anything is
+    models. ``allow_code_change``: continue a run started with other learnact code (see
+    `open_run`). ``confirm(planned)`` is asked after the estimate and before anything is
     written; returning false leaves the directory as it was (``started`` false).
     ``on_event`` sees `Planned`, `Started`, `LearnerEvent` and `UnitFinished` as they
     happen. Failed units do not raise: see `RunResult.ok` / `raise_for_failures`.
@@ -317,7 +354,7 @@ def run_experiment(
     store: RunStore | None = None
     status: dict[str, str] = {}
     if (run_dir / STORE_NAME).exists() or resume:
-        store = open_run(run_dir, p, resume_only=resume)
+        store = open_run(run_dir, p, resume_only=resume, allow_code_change=allow_code_change)
         status = store.unit_status()
     else:
         _check_free(run_dir)
