@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from learnact.cli.console import err, info, out, print_json, warn
+from learnact.cli.console import err, info, print_json, show_table, warn
 from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
 from learnact.errors import BadInput
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
             print_json(result.report)
         else:
             for t in report.tables(result.report):
-                out.print(t)
+                show_table(t)
             info(f"run store: {run_dir / 'run.sqlite3'}; export: learnact report {run_dir} --csv")
         result.raise_for_failures()
 

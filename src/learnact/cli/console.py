@@ -1,19 +1,62 @@
 """Two consoles: results go to stdout, progress and logs to stderr.
 
-Rich already writes plain text when the stream is not a terminal and honours
-``NO_COLOR``; we only make sure nothing styled leaks into piped output.
+Rich writes plain text when the stream is not a terminal and honours ``NO_COLOR``, but
+it still fits tables to 80 columns and cuts cells ("qwen2.5-coder-1…"), so off a
+terminal (or with ``NO_COLOR``) tables are printed by `show_table` as plain aligned
+columns with every value whole. Markup is off on both consoles: data such as
+``pddl-gen/gripper[size=3]`` or ``pip install 'learnact[alfworld]'`` is text, never a
+style tag.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def plain(console: Console = out) -> bool:
+    """Whether ``console`` gets plain output: not a terminal, or ``NO_COLOR`` set."""
+    return not console.is_terminal or bool(os.environ.get("NO_COLOR"))
+
+
+def _text(cell: Any) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return str(cell)
+
+
+def table_lines(table: Table) -> list[str]:
+    """``table`` as plain lines: its title, the header and one line per row in columns
+    two spaces apart, every value whole (a cell's newlines become spaces), its caption."""
+    columns = [[_text(c.header), *(_text(x) for x in c.cells)] for c in table.columns]
+    columns = [[" ".join(v.split("\n")) for v in col] for col in columns]
+    widths = [max(len(v) for v in col) for col in columns]
+    rows = list(zip(*columns, strict=True)) if columns else []
+    lines = [_text(table.title)] if table.title else []
+    for row in rows:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    if table.caption:
+        lines.append(_text(table.caption))
+    return lines
+
+
+def show_table(table: Table, console: Console = out) -> None:
+    """Print ``table``: Rich's box within the terminal's width on a terminal, else plain
+    aligned columns with nothing cut (`table_lines`)."""
+    if not plain(console):
+        console.print(table)
+        return
+    console.file.write("\n".join(table_lines(table)) + "\n")
+    console.file.flush()
 
 
 def print_json(data: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from learnact.cli.console import out, print_json
+from learnact.cli.console import print_json, show_table
 from learnact.cli.options import DataDir, Json
 from learnact.envs import registry
 from learnact.errors import BadInput
@@ -45,4 +45,4 @@ def register(app: typer.Typer) -> None:
                 r["split"],
                 r["source"]["path"] or r["source"]["description"],
             )
-        out.print(table)
+        show_table(table)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
-from learnact.cli.console import err, info, out, print_json, warn
+from learnact.cli.console import err, info, out, print_json, show_table, warn
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
                 str(t["steps"]),
                 str(t["basic_actions"]),
             )
-        out.print(table)
+        show_table(table)
         rate = results["success_rate"]
         out.print(
             f"success rate: {results['won']}/{results['episodes']}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from learnact.cli.console import info, out, print_json
+from learnact.cli.console import info, out, print_json, show_table
 from learnact.cli.options import Json
 
 models_app = typer.Typer(help="Local models (llama.cpp GGUF files).", no_args_is_help=True)
@@ -31,7 +31,7 @@ def list_(json_out: bool = Json) -> None:
             m["where"] or "-",
             m["description"],
         )
-    out.print(table)
+    show_table(table)
 
 
 @models_app.command("pull")

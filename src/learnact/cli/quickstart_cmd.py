@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from learnact.cli.console import info, out, warn
+from learnact.cli.console import info, out, show_table, warn
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay, build_models
 from learnact.envs import registry
@@ -102,7 +102,7 @@ def _print(done: QuickstartResult) -> None:
     for method, res in done.results.items():
         prog = "-" if res["progress_rate"] is None else f"{res['progress_rate']:.2f}"
         table.add_row(method, f"{res['won']}/{res['episodes']}", prog, f"{res['mean_steps']:.1f}")
-    out.print(table)
+    show_table(table)
     if done.library is not None:
         out.print("Learned actions:", markup=False)
         for a in done.library.actions:

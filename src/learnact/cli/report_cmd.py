@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from learnact.cli.console import info, out, print_json
+from learnact.cli.console import info, print_json, show_table
 from learnact.cli.options import Json
 from learnact.errors import BadInput
 
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(report.to_csv(rep))
             return
         for t in report.tables(rep):
-            out.print(t)
+            show_table(t)
         if not rep["complete"]:
             info(
                 f"the run is not complete ({rep['units']}); "

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from learnact.agents.trajectory import read_jsonl
-from learnact.cli.console import out
+from learnact.cli.console import out, plain
 from learnact.errors import BadInput
 
 trace_app = typer.Typer(help="Inspect recorded trajectories.", no_args_is_help=True)
@@ -52,7 +52,11 @@ def show(
             body.append(f"    Observation: {step['observation']}\n")
         if e.get("progress") is not None:
             body.append(f"progress: {e['progress']:.2f}\n")
-        out.print(Panel(body, title=title, expand=True), soft_wrap=False)
+        if plain():  # off a terminal: the outcome as a whole first line, nothing cut
+            out.file.write(f"== {title}\n{body.plain}\n")
+            out.file.flush()
+        else:
+            out.print(Panel(body, title=title, expand=True), soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -378,7 +378,6 @@ def code_change_text(changes: list[dict[str, Any]]) -> str:
 
 def tables(report: dict[str, Any]) -> list[Any]:
     """Rich tables: success (and progress) per family and method, then usage."""
-    from rich.markup import escape
     from rich.table import Table
 
     out = []
@@ -387,7 +386,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
         caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
     if report.get("code_changes"):
         caption = f"WARNING: {code_change_text(report['code_changes'])}. {caption}"
-    t = Table(title="success rate", caption=escape(caption))
+    t = Table(title="success rate", caption=caption)
     t.add_column("family")
     for m in report["methods"]:
         t.add_column(m)
