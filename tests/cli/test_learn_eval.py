@@ -67,6 +67,7 @@ def test_learn_then_eval_learnact_against_act(tmp_path):
         actor,
         "--tasks",
         "all",
+        "--allow-train-test-overlap",  # all four tasks, the training ones too (recorded)
         "--out",
         str(out),
         "--json",
@@ -74,6 +75,7 @@ def test_learn_then_eval_learnact_against_act(tmp_path):
     assert r.returncode == 0, r.stderr
     results = json.loads(r.stdout)
     assert results["episodes"] == 4 and results["success_rate"] == 1.0
+    assert results["train_test_overlap"] == meta["train_tasks"] == [0, 1, 3]
     assert json.loads((out / "results.json").read_text())["success_rate"] == 1.0
     assert len(read_jsonl(out / "trajectories.jsonl")) == 4
 

@@ -5,7 +5,8 @@ run's training episodes) by whoever owns the run — the runner, the CLI, your c
 passed to the agent. The model is usually a `learnact.llm.run.RunModel`: calls carry the
 run's label and count against the run's own usage and budget.
 
-    from learnact.agents import ActAgent, RunContext
+    from learnact.agents.act import ActAgent
+    from learnact.agents.context import RunContext
     from learnact.llm import make_model
     from learnact.sandbox import Sandbox
 

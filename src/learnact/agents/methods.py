@@ -13,7 +13,7 @@ from typing import Protocol
 from learnact.agents.act import ActAgent, AgentConfig
 from learnact.agents.code_as_policies import CodeAsPoliciesAgent
 from learnact.agents.context import ChatModel, RunContext
-from learnact.agents.reflexion import Lessons, learn_lessons
+from learnact.agents.reflexion import ROUNDS, Lessons, learn_lessons
 from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
@@ -49,7 +49,7 @@ class MethodSetup:
     library: ActionLibrary | None = None
     learner: ChatModel | None = None  # the learner model (Reflexion lessons)
     config: AgentConfig = field(default_factory=AgentConfig)
-    reflexion_rounds: int = 2
+    reflexion_rounds: int = ROUNDS
     train_tasks: Sequence[int] | None = None
     lessons: Sequence[str] | None = None  # Reflexion: lessons learned earlier (skip training)
     on_lessons: Callable[[Lessons], None] | None = None

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from learnact.agents.act import ActAgent
 
 MAX_TRAJECTORY_CHARS = 6000
+#: Passes over the training tasks (the paper's Reflexion baselines use 2).
+ROUNDS = 2
 
 
 @dataclass
@@ -62,7 +64,7 @@ def learn_lessons(
     learner: ChatModel,
     train_tasks: Sequence[int],
     *,
-    rounds: int = 2,
+    rounds: int = ROUNDS,
     max_tokens: int = 160,
 ) -> Lessons:
     """Play the training tasks and collect lessons from the failures.

@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
         temperature: float = typer.Option(
             _C.temperature, "--temperature", help="Sampling temperature of candidates."
         ),
-        seed: int = typer.Option(0, "--seed"),
+        seed: int = typer.Option(_C.seed, "--seed"),
         selection: str = typer.Option(
             _L.selection,
             "--selection",
@@ -205,7 +205,7 @@ def register(app: typer.Typer) -> None:
             print_json(summary)
             return
         if library is None:
-            out.print(f"No action set passed validation ({result.stopped}).", markup=False)
+            out.print(f"No library learned: {result.stopped}.", markup=False)
             raise typer.Exit(1)
         out.print(
             f"Learned library: {out_dir / 'library'} (candidate {summary['best']}; "

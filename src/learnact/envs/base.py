@@ -236,6 +236,14 @@ class TaskFamily(ABC):
     #: True when the learner should ask for new actions with the paper's "decompose"
     #: creation prompt (sub-goals first, then functions; the paper's ALFWorld setting)
     decompose_creation: bool = False
+    #: What episodes of this family can do at the same time in one process:
+    #: ``"threads"``: each episode has its own state; any number may run in threads.
+    #: ``"serialized"``: the family serializes its engine calls itself (a lock), so
+    #: threads are safe but engine work does not overlap (ALFWorld's TextWorld engine).
+    #: ``"process"``: at most one episode per process at a time; the executors run at
+    #: most one unit of the family at once in a process, and the learner plays its
+    #: training episodes one after another.
+    concurrency: Literal["threads", "serialized", "process"] = "threads"
 
     @property
     @abstractmethod

@@ -17,9 +17,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput, UnknownFamily
@@ -66,7 +66,7 @@ def _load() -> None:
             )
 
 
-def _lazy_entry_point(ep) -> Factory:  # noqa: ANN001
+def _lazy_entry_point(ep: EntryPoint) -> Factory:
     def factory(data_dir: str | None = None, **options: str) -> TaskFamily:
         return _call_factory(ep.load(), data_dir, options)
 
@@ -137,6 +137,7 @@ def _call_factory(
         return obj
     if not callable(obj):
         raise BadInput(f"{obj!r} is neither a TaskFamily nor a factory of one")
+    params: Mapping[str, inspect.Parameter]
     try:
         params = inspect.signature(obj).parameters
     except (TypeError, ValueError):

@@ -30,7 +30,9 @@ class Journal:
     ) -> None:
         self.dir = Path(directory) if directory is not None else None
         # Sees ``(seq, record)`` for every event, in journal order (called under the
-        # journal's lock): ``seq`` is the event's 0-based line in learning.jsonl.
+        # journal's lock): ``seq`` is the event's 0-based index in this journal's
+        # ``events``, i.e. its line in learning.jsonl when the directory started empty
+        # (the runner always gives a learner unit a fresh one).
         self.on_event = on_event
         self.events: list[dict[str, Any]] = []
         self._lock = threading.Lock()

@@ -252,7 +252,7 @@ class Learner:
         if len(racing) == 1 and bar is None:  # nothing to race against
             self.evaluate(racing[0])
             return
-        workers = min(len(racing), self.actor.concurrency)
+        workers = min(len(racing), self._parallel())
         if workers > 1:  # heats in parallel, each with its own sandbox
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 played = list(
@@ -284,6 +284,11 @@ class Learner:
             )
         for c in keep:
             self.evaluate(c, heats[c.id])
+
+    def _parallel(self) -> int:
+        """Training episodes at once: the actor's concurrency, or 1 when the family's
+        episodes need a process of their own (``TaskFamily.concurrency``)."""
+        return 1 if self.family.concurrency == "process" else self.actor.concurrency
 
     def _heat_task(self, first_task: int | None) -> int:
         """Where a race is decided: the first validation task when there are some (they
@@ -325,7 +330,7 @@ class Learner:
             return []
         agent_cfg = self._agent_cfg()
         agent = self._training_agent(cand, agent_cfg, self.ctx.sandbox)
-        workers = min(len(tasks), self.actor.concurrency)
+        workers = min(len(tasks), self._parallel())
         if workers <= 1:
             records = []
             for task in tasks:

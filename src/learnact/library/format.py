@@ -437,14 +437,14 @@ def _finish_interrupted_save(d: Path) -> tuple[dict[str, str], list[str]]:
         return {}, [f"ignored {path}: not a save journal this learnact reads ({e})"]
     pending: dict[str, str] = {}
     notes: list[str] = []
-    for name, e in entries.items():
+    for name, entry in entries.items():
         now = _file_sha(d / name)
-        if now == e["sha256"]:
+        if now == entry["sha256"]:
             continue
-        if now != e["old_sha256"]:
+        if now != entry["old_sha256"]:
             notes.append(f"{d / name} changed after an interrupted save; kept as it is")
             continue
-        pending[name] = e["text"]
+        pending[name] = entry["text"]
     try:
         for name, text in pending.items():
             _atomic_write(d / name, text)

@@ -106,11 +106,17 @@ class RunModel:
     """
 
     def __init__(self, model: ChatModel, run: str | None, *, usage: Usage | None = None) -> None:
-        if isinstance(model, RunModel):  # re-binding: wrap the shared model, not a handle
-            model = model.model
-        self.model = model
+        # Re-binding a handle (e.g. a caller's RunModel passed to `evaluate`, which binds
+        # it to its own run): wrap the shared model, and keep counting every call in the
+        # caller's usage too, so that its own figures and budget still see them.
+        self.also: tuple[Usage, ...] = ()
+        if isinstance(model, RunModel):
+            outer: RunModel = model
+            self.also = (outer.usage, *outer.also)
+            model = outer.model
+        self.model: ChatModel = model
         self.run = run
-        self.usage = usage if usage is not None else Usage()
+        self.usage: Usage = usage if usage is not None else Usage()
         self._priced = bool(getattr(model, "priced", True))
 
     @property
@@ -125,7 +131,9 @@ class RunModel:
 
     def sibling(self, model: ChatModel) -> RunModel:
         """Another model in the same run: same label and usage."""
-        return RunModel(model, self.run, usage=self.usage)
+        sibling = RunModel(model, self.run, usage=self.usage)
+        sibling.also = (*self.also, *sibling.also)
+        return sibling
 
     def complete(
         self,
@@ -154,7 +162,8 @@ class RunModel:
             sample_index=sample_index,
             stop_at=stop_at,
         )
-        self.usage.record(completion, priced=self._priced)
+        for usage in (self.usage, *self.also):
+            usage.record(completion, priced=self._priced)
         return completion
 
     def count_tokens(self, text: str) -> int:

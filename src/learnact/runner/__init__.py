@@ -8,7 +8,11 @@ The public entry point for experiments is `run_experiment` (see `learnact.runner
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily
+    from learnact.runner.experiment import Experiment, load_experiment
+    from learnact.runner.run import RunResult, run_experiment
 
 __all__ = ["Experiment", "RunResult", "load_experiment", "run_experiment"]
 

@@ -7,6 +7,7 @@ how the work is executed (executor, concurrency) does not.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -21,6 +22,7 @@ from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import LearnConfig
 from learnact.llm.spec import DEFAULT_MODEL
+from learnact.runner.store import RunStore
 from learnact.runner.tasks import ordered, select_tasks
 
 LEARNING_METHODS = ("learnact", "act-reflexion", "react-reflexion")
@@ -245,8 +247,6 @@ def compose_experiment(
     learn = {k: v for k, v in (learn_options or {}).items() if v is not None}
     base: dict[str, Any]
     if resume is not None and file is None:
-        from learnact.runner.run import stored_experiment
-
         base = stored_experiment(resume).canonical()
     elif file is not None:
         base = load_experiment(file).model_dump(exclude_unset=True)
@@ -258,6 +258,15 @@ def compose_experiment(
     if learn:
         data["learn"] = {**dict(data.get("learn") or {}), **learn}
     return parse_experiment(data, str(file) if file else "options")
+
+
+def stored_experiment(run_dir: str | os.PathLike[str]) -> Experiment:
+    """The experiment a run directory was started with (`BadInput` if it has none)."""
+    with RunStore(Path(run_dir)) as store:
+        config = store.get_meta("config")
+    if config is None:
+        raise BadInput(f"{run_dir}: the run store holds no configuration")
+    return parse_experiment(config, f"{run_dir} (stored configuration)")
 
 
 def split_methods(text: str) -> list[str]:

@@ -33,7 +33,9 @@ def learn_library(
     result's ``usage``) holds this run's calls only, and ``cfg``'s budget is counted
     from them. Journal, trajectories and prompts go to ``out_dir``; ``on_event(seq,
     event)`` sees each journal event as it is written. Returns the result
-    and the saved library (``None`` when no candidate passed validation).
+    and the saved library (``None`` when no candidate was scored on every training task:
+    none passed validation, or the budget stopped learning first; ``result.stopped`` says
+    which).
     """
     out = Path(out_dir)
     journal = Journal(out, on_event=on_event)

@@ -22,7 +22,8 @@ from learnact.envs.base import TaskFamily
 from learnact.learning.creation import CreationConfig
 from learnact.learning.learner import LearnConfig, LearnResult
 from learnact.library import ActionLibrary
-from learnact.llm.run import ChatModel
+from learnact.llm.model import Model
+from learnact.llm.run import ChatModel, RunModel
 from learnact.runner.evaluate import evaluate, write_json_atomic
 from learnact.runner.learn import learn_library
 
@@ -166,5 +167,6 @@ def run_quickstart(
 
 def _usage(model: ChatModel) -> dict[str, Any] | None:
     """The model's whole usage (learning and evaluation), when it keeps one."""
-    usage = getattr(model, "usage", None)  # `Model` and `RunModel` do; a stand-in may not
-    return usage.to_dict() if usage is not None else None
+    if isinstance(model, Model | RunModel):
+        return model.usage.to_dict()
+    return None  # a stand-in model that keeps no usage

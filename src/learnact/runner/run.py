@@ -28,7 +28,7 @@ from learnact.errors import BadInput, LearnactError
 from learnact.runner import fingerprint as fp
 from learnact.runner.estimate import estimate
 from learnact.runner.executors import EXECUTORS, Executor, default_workers, make_executor
-from learnact.runner.experiment import Experiment, parse_experiment
+from learnact.runner.experiment import Experiment
 from learnact.runner.plan import Plan, plan
 from learnact.runner.store import STORE_NAME, RunStore, Unit
 from learnact.runner.units import WorkerSettings
@@ -87,6 +87,13 @@ def run_units(
     def ready(u: Unit) -> bool:
         return u.depends is None or status.get(u.depends) == "done"
 
+    def must_wait(u: Unit) -> bool:
+        """A family whose episodes need their own process has one unit in flight at a
+        time, unless the executor runs each unit in a process of its own."""
+        if executor.isolated or p.families[u.family].concurrency != "process":
+            return False
+        return any(f.family == u.family for f in in_flight.values())
+
     def skip_dependents(dep: str, reason: str) -> None:
         for w in [w for w in waiting if w.depends == dep]:
             waiting.remove(w)
@@ -105,6 +112,8 @@ def run_units(
                     if u.depends is not None and status.get(u.depends) == "failed":
                         waiting.remove(u)
                         summary.skipped += 1
+                    continue
+                if must_wait(u):
                     continue
                 waiting.remove(u)
                 job = _job(u, store, run_dir, run_name)
@@ -302,15 +311,6 @@ def _check_free(run_dir: Path) -> None:
         raise BadInput(f"{run_dir} exists and is not a learnact run; choose another --out")
 
 
-def stored_experiment(run_dir: str | os.PathLike[str]) -> Experiment:
-    """The experiment a run directory was started with (`BadInput` if it has none)."""
-    with RunStore(Path(run_dir)) as store:
-        config = store.get_meta("config")
-    if config is None:
-        raise BadInput(f"{run_dir}: the run store holds no configuration")
-    return parse_experiment(config, f"{run_dir} (stored configuration)")
-
-
 # --- the entry point ------------------------------------------------------------------
 def run_experiment(
     experiment: Experiment,
@@ -334,7 +334,9 @@ def run_experiment(
     `open_run`). ``confirm(planned)`` is asked after the estimate and before anything is
     written; returning false leaves the directory as it was (``started`` false).
     ``on_event`` sees `Planned`, `Started`, `LearnerEvent` and `UnitFinished` as they
-    happen. Failed units do not raise: see `RunResult.ok` / `raise_for_failures`.
+    happen, in the calling thread, except `LearnerEvent`: it comes from the worker thread
+    that runs the learner (local executor), and not at all under Ray (there the
+    learner's events reach the store when its unit ends). Failed units do not raise: see `RunResult.ok` / `raise_for_failures`.
 
     Raises `BadInput` for a bad experiment, data that is missing, an executor that is
     unknown or unavailable, or a directory that holds something else; `RunRefused` for a

@@ -167,12 +167,10 @@ def execute(
     buf = BufferWriter()
     actor = RunModel(ctx.model(exp.model), f"{job['run']}|{u.id}")
     run_ctx = RunContext(actor, ctx.sandbox(), buf)
-    setup = MethodSetup(
-        learner=actor.sibling(ctx.model(exp.learner_spec)),
-        config=exp.agent_config(u.seed),
-        reflexion_rounds=exp.reflexion_rounds,
-    )
+    setup = MethodSetup(config=exp.agent_config(u.seed), reflexion_rounds=exp.reflexion_rounds)
     if u.kind == "lessons":
+        # Only lessons units use the learner: an episode never loads it (nor needs its key).
+        setup.learner = actor.sibling(ctx.model(exp.learner_spec))
         setup.train_tasks = ordered(select_tasks(fam, exp.reflexion_train_tasks, "train"), u.seed)
         lessons = reflexion_lessons(u.method, fam, run_ctx, setup)
         return {

@@ -13,6 +13,14 @@ asked for no expert plan, policy commands or facts: nothing here can reveal a so
 Each engine owns a private copy of fast-downward's shared library (that is how
 ``PddlEnv`` keeps instances apart: the library has global state). Copies are costly
 (34 MB each, never unloaded), so a closed engine hands its copy to a pool for the next one.
+
+Concurrency: TextWorld parses game grammars and PDDL, and derives every feedback text,
+with module-level tatsu parsers (``textworld.envs.pddl.logic._PARSER`` and
+``textworld.envs.pddl.textgen._PARSER``) that keep state while they parse. Two threads
+loading or stepping games at once corrupt each other ("pop from empty list", "expecting
+'template'"). So every engine call (load, reset, step) holds one process-wide lock
+(`ENGINE_LOCK`): ALFWorld episodes may run in many threads, and their engine work is
+serialized (it takes milliseconds; the LLM calls around it still overlap).
 """
 
 from __future__ import annotations
@@ -23,12 +31,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from learnact.errors import BadInput, MalformedTask
+from learnact.errors import BadInput, LearnactError, MalformedTask
 
 EXTRA_HINT = "install the optional extra: pip install 'learnact[alfworld]'"
 
 _pool: list[Any] = []
 _pool_lock = threading.Lock()
+#: Held around every TextWorld call (see the module docstring).
+ENGINE_LOCK = threading.RLock()
+
+
+class EngineError(LearnactError):
+    """The TextWorld engine failed on a game file that is itself well-formed (exit 1)."""
 
 
 def extra_missing() -> str | None:
@@ -77,10 +91,26 @@ def read_game(path: Path) -> dict[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise MalformedTask(f"cannot read ALFWorld game {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise MalformedTask(f"{path} is not an ALFWorld game file (not a JSON object)")
     missing = [k for k in ("pddl_domain", "grammar", "pddl_problem") if k not in data]
-    if not isinstance(data, dict) or missing:
+    if missing:
         raise MalformedTask(f"{path} is not an ALFWorld game file (missing {', '.join(missing)})")
     return {k: data[k] for k in ("pddl_domain", "grammar", "pddl_problem")}
+
+
+def _load_error(path: Path, e: Exception) -> LearnactError:
+    """A failed load: `MalformedTask` when the game's grammar or PDDL does not parse (the
+    file is at fault), else `EngineError` (the engine failed on a well-formed file)."""
+    from tatsu.exceptions import ParseException
+
+    if isinstance(e, ParseException):
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return MalformedTask(f"{path}: the game's grammar or PDDL does not parse: {first}")
+    return EngineError(
+        f"the TextWorld engine failed loading {path} ({type(e).__name__}: {e}); the file "
+        "itself reads as a game"
+    )
 
 
 def _take_lib() -> Any:
@@ -117,10 +147,11 @@ class GameEngine:
         self._lib = _take_lib()
         self._env = _Env(textworld.EnvInfos(won=True, admissible_commands=True), self._lib)
         try:
-            self._env.load(data)
-        except Exception as e:  # the engine raises many kinds on a broken game
+            with ENGINE_LOCK:
+                self._env.load(data)
+        except Exception as e:
             self.close()
-            raise MalformedTask(f"the TextWorld engine cannot load {path}: {e}") from e
+            raise _load_error(path, e) from e
         infos = self._env._entity_infos
         for ident, name in demangled_names(list(infos)).items():
             infos[ident].name = name
@@ -129,7 +160,8 @@ class GameEngine:
     def reset(self) -> str:
         """Restart the game; returns the engine's first feedback text (banner, room description and
         the task line, split by `observations.first_observation`)."""
-        self._state = self._env.reset()
+        with ENGINE_LOCK:
+            self._state = self._env.reset()
         return str(self._state.feedback)
 
     @property
@@ -148,7 +180,8 @@ class GameEngine:
         if self._state is None:
             raise RuntimeError("reset() the game before step()")
         valid = command.strip() in self._state["_valid_commands"]
-        self._state, _, _ = self._env.step(command)
+        with ENGINE_LOCK:
+            self._state, _, _ = self._env.step(command)
         return str(self._state.feedback), valid
 
     def close(self) -> None:

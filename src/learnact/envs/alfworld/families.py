@@ -25,6 +25,7 @@ class AlfworldFamily(TaskFamily):
     step_budget = 20
     history_window = 50  # observations are short events: the agent sees more of them
     state_observations = False  # observations are events, not the whole state
+    concurrency = "serialized"  # TextWorld's parsers are module-level (engine.ENGINE_LOCK)
     decompose_creation = True  # the learner uses the paper's "decompose" creation prompt
 
     def __init__(

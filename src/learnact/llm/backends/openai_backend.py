@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 
 from learnact.errors import BadInput
 from learnact.llm.errors import LLMAuthError, LLMRequestRejected, TransientLLMError
@@ -91,7 +92,9 @@ class OpenAIBackend:
         self.client.close()
 
 
-def classify_status(status: int, headers, message: str, where: str) -> Exception:
+def classify_status(
+    status: int, headers: Mapping[str, str] | None, message: str, where: str
+) -> Exception:
     """The learnact error for an HTTP error status from a provider."""
     if status in (401, 403):
         return LLMAuthError(

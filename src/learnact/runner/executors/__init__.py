@@ -21,9 +21,13 @@ Finished = tuple[str, Any, str | None]
 
 
 class Executor(Protocol):
-    """Where units run: ``capacity`` units at once; ``poll`` returns those finished."""
+    """Where units run: ``capacity`` units at once; ``poll`` returns those finished.
+    ``isolated``: every unit in flight runs in a process of its own (Ray actors), so a
+    family whose episodes need their own process (``concurrency = "process"``) may have
+    several units in flight; in a shared process (threads) it has at most one."""
 
     capacity: int
+    isolated: bool
 
     def submit(self, job: dict[str, Any]) -> None:
         """Start one unit (``job``: the unit and what it needs, from the coordinator); called only

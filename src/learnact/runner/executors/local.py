@@ -1,7 +1,8 @@
 """Threads in this process, up to the acting model's concurrency limit.
 
 Each unit runs on a worker thread with its own sandbox and its own environment
-instances; the models (and their request limits, cache and usage) are shared. Worker
+instances; the loaded models (their request limits and response cache) are shared, and
+each unit binds them to its own run, so its usage and budget are its own. Worker
 threads are daemons: on Ctrl-C the process exits without waiting for episodes in flight
 (they were not committed, so a resumed run does them again).
 """
@@ -29,6 +30,7 @@ class LocalExecutor:
         event_sink: Callable[[str, int, dict[str, Any]], None] | None = None,
     ) -> None:
         self.capacity = max(1, workers)
+        self.isolated = False  # threads of one process
         self.ctx = WorkerContext(exp, settings)
         self.event_sink = event_sink
         self._jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()

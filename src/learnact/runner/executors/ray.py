@@ -100,6 +100,7 @@ class RayExecutor:
                 raise BadInput(f"cannot join the Ray cluster at {address}: {e}") from e
             self._started = True
         self.capacity = max(1, workers)
+        self.isolated = True  # one actor process per unit in flight
         self._actor = ray.remote(num_cpus=0)(_Worker)
         self._args = (exp.canonical(), dict(settings.__dict__))
         self._idle = [self._new_actor() for _ in range(self.capacity)]
