@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from learnact.cli.options import with_split
 from tests.helpers import run_cli
 
@@ -41,3 +43,53 @@ def test_split_on_the_cli(shared_data):
         "play", "pddl/gripper", "--task", "0", "--split", "train", "--data-dir", str(shared_data)
     )
     assert r.returncode == 2 and "unknown option" in r.stderr
+
+
+def test_split_given_twice_must_agree():
+    import pytest
+
+    from learnact.errors import BadInput
+
+    assert with_split("alfworld/put[split=train]", "train") == "alfworld/put[split=train]"
+    with pytest.raises(BadInput, match=r"--split valid_seen contradicts \[split=train\]"):
+        with_split("alfworld/put[format=new,split=train]", "valid_seen")
+
+
+def test_a_data_dir_holding_only_valid_seen(shared_data, tmp_path):
+    # A user's own choice of split: only valid_seen games (here: links to real games).
+    src = shared_data / "alfworld" / "json_2.1.1" / "valid_unseen"
+    seen = tmp_path / "alfworld" / "json_2.1.1" / "valid_seen"
+    seen.mkdir(parents=True)
+    for task in sorted(src.glob("pick_and_place_simple-*"))[:3]:
+        (seen / task.name).symlink_to(task)
+    env = {"LEARNACT_CACHE": str(tmp_path / "cache")}
+    r = run_cli("envs", "--data-dir", str(tmp_path), "--json", env=env)
+    put = {f["name"]: f for f in json.loads(r.stdout)["families"]}["alfworld/put"]
+    assert not put["available"]
+    assert "splits found: valid_seen. Choose one with --split valid_seen" in put["error"]
+    r = run_cli("envs", "--data-dir", str(tmp_path), "--split", "valid_seen", "--json", env=env)
+    put = {f["name"]: f for f in json.loads(r.stdout)["families"]}["alfworld/put"]
+    assert put["available"] and put["data_split"] == "valid_seen"
+    assert list(put["splits"]) == ["valid_seen"] and put["splits"]["valid_seen"] >= put["tasks"]
+    assert put["split_seed"] == 0  # not the paper's games: a seeded split
+    r = run_cli("envs", "--data-dir", str(tmp_path), "--split", "valid_seen", env=env)
+    row = next(line for line in r.stdout.splitlines() if line.startswith("alfworld/put"))
+    assert "valid_seen: seeded (seed 0)" in row and "using a seeded split" in row
+    # Pointing --data-dir at the split folder itself says exactly what to pass.
+    r = run_cli("play", "alfworld/put", "--task", "0", "--data-dir", str(seen), env=env)
+    assert r.returncode == 2
+    assert f"pass --data-dir {tmp_path / 'alfworld'} --split valid_seen" in r.stderr
+
+
+def test_known_data_set_notes_are_said_once_per_data_directory(shared_data, tmp_path):
+    env = {"LEARNACT_CACHE": str(tmp_path / "cache")}
+    args = ["play", "pddl/tyreworld", "--task", "0", "--data-dir", str(shared_data)]
+    first = run_cli(*args, input="", env=env)
+    again = run_cli(*args, input="", env=env)
+    assert first.returncode == again.returncode == 0, first.stderr
+    assert "no :requirements section" in first.stderr and "said once" in first.stderr
+    assert "warning:" not in again.stderr
+    r = run_cli("envs", "--data-dir", str(shared_data), env=env)
+    assert "warning:" not in r.stderr  # listed as notes of the family instead
+    row = next(line for line in r.stdout.splitlines() if line.startswith("pddl/tyreworld "))
+    assert "no :requirements section" in row

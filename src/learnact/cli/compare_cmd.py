@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from learnact.cli.console import err, info, print_json, show_table, warn
+from learnact.cli.console import err, info, print_json, show_table, warn_source
 from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
 from learnact.errors import BadInput
@@ -199,8 +199,7 @@ class _LiveView:
 
         if isinstance(e, Planned):
             for fam in e.plan.families.values():
-                for w in fam.source.warnings:
-                    warn(w)
+                warn_source(fam.source)
             self._estimate(e)
         elif isinstance(e, Started):
             info(f"running on {e.executor} with {e.workers} unit(s) in flight")

@@ -80,6 +80,33 @@ def warn(message: str) -> None:
         sys.stderr.write(text + "\n")
 
 
+def warn_source(source: Any) -> None:
+    """The warnings of a family's data source (`learnact.envs.base.DataSource`). For a known
+    data set (AgentBoard's files, recognised by hash) they are the set's known quirks: said
+    once per data directory (a marker in the cache), not on every command."""
+    if not source.warnings:
+        return
+    if source.known_set:
+        import hashlib
+
+        from learnact.paths import cache_dir
+
+        key = hashlib.sha256(f"{source.path}|{source.known_set}".encode()).hexdigest()[:16]
+        marker = cache_dir() / "notices" / key
+        if marker.exists():
+            return
+        for w in source.warnings:
+            warn(f"{w} (known in {source.known_set}; said once for {source.path})")
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(f"{source.path}\n{source.known_set}\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only cache: the notice comes again next time, nothing worse
+        return
+    for w in source.warnings:
+        warn(w)
+
+
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
     """`warnings.showwarning` for the CLI: no file names or source lines."""
     warn(str(message))

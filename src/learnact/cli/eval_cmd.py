@@ -10,7 +10,7 @@ from rich.table import Table
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
-from learnact.cli.console import err, info, out, print_json, show_table, warn
+from learnact.cli.console import err, info, out, print_json, show_table, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -62,8 +62,7 @@ def register(app: typer.Typer) -> None:
         check_method(method)
         family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
-        for warning in family.source.warnings:
-            warn(warning)
+        warn_source(family.source)
         selected = select_tasks(family, tasks)
         lib = ActionLibrary.load(library) if library else None
         actor, learner = build_models(

@@ -14,7 +14,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from learnact.cli.console import err, info, out, print_json, warn
+from learnact.cli.console import err, info, out, print_json, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -165,8 +165,7 @@ def register(app: typer.Typer) -> None:
             raise BadInput(f"--selection must be one of {', '.join(SELECTIONS)}, not {selection!r}")
         family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
         info(f"{family.name}: data {family.source.path or family.source.description}")
-        for warning in family.source.warnings:
-            warn(warning)
+        warn_source(family.source)
         tasks = select_tasks(family, train_tasks, "train")
         both = check_disjoint(family, tasks, family.split.test, allow=allow_overlap)
         if both:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import typer
+
+from learnact.errors import BadInput
 
 DataDir = typer.Option(
     None,
@@ -46,9 +50,20 @@ DataSplit = typer.Option(
 
 
 def with_split(family_name: str, split: str | None) -> str:
-    """The family name with ``[split=...]`` added (the registry passes it to the family)."""
+    """The family name with ``[split=...]`` added (the registry passes it to the family).
+
+    Raises `BadInput` when the name's brackets already give another split: the option
+    never silently overrides the name, nor the name the option."""
     if not split:
         return family_name
     if family_name.endswith("]"):
+        given = re.search(r"[\[,]\s*split\s*=\s*([^,\]]*)", family_name)
+        if given:
+            if given.group(1).strip() != split:
+                raise BadInput(
+                    f"--split {split} contradicts [split={given.group(1).strip()}] in "
+                    f"{family_name}; give the split once"
+                )
+            return family_name
         return f"{family_name[:-1]},split={split}]"
     return f"{family_name}[split={split}]"

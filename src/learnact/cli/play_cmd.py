@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from learnact.cli.console import err, info, out, warn
+from learnact.cli.console import err, info, out, warn_source
 from learnact.cli.options import DataDir, DataSplit, with_split
 from learnact.envs import registry
 from learnact.envs.base import CHECK_VALID_COMMAND, TaskFamily
@@ -52,8 +52,7 @@ def register(app: typer.Typer) -> None:
         info(
             f"{family.name} task {task} ({spec.name}); data: {family.source.path or family.source.description}"
         )
-        for warning in family.source.warnings:
-            warn(warning)
+        warn_source(family.source)
         episode = family.make_episode(task)
         try:
             first = episode.reset()

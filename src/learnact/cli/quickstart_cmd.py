@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from learnact.cli.console import info, out, show_table, warn
+from learnact.cli.console import info, out, show_table, warn_source
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay, build_models
 from learnact.envs import registry
@@ -60,8 +60,7 @@ def register(app: typer.Typer) -> None:
             "This is a small demonstration, NOT the paper's setting (see `learnact learn --help`)."
         )
         family = registry.make_family(family_name, data_dir=data_dir)
-        for warning in family.source.warnings:
-            warn(warning)
+        warn_source(family.source)
         ensure_local_model(model)
         info(f"[model] loading {model}")
         llm, _ = build_models(model, None, no_cache=no_cache, record=record, replay=replay)

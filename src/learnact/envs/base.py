@@ -332,6 +332,7 @@ class TaskFamily(ABC):
             "train": list(self.split.train),
             "test": list(self.split.test),
             "split": self.split.kind,
+            "split_seed": self.split.seed,  # None for the paper's split
             "step_budget": self.step_budget,
             "source": self.source.to_dict(),
             "basic_actions": [a.to_dict() for a in self.basic_actions],

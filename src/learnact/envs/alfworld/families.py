@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from learnact.envs.alfworld import known_sets, locate
 from learnact.envs.alfworld.commands import BASIC_ACTIONS, NEW, OLD, Format, translate
@@ -27,6 +28,13 @@ class AlfworldFamily(TaskFamily):
     state_observations = False  # observations are events, not the whole state
     concurrency = "serialized"  # TextWorld's parsers are module-level (engine.ENGINE_LOCK)
     decompose_creation = True  # the learner uses the paper's "decompose" creation prompt
+    #: every split in the data directory with its number of game folders of this task
+    #: type (``{"valid_unseen": 24, ...}``), for `learnact envs`
+    splits_found: dict[str, int] = {}  # set per instance by alfworld_family
+
+    def describe(self) -> dict[str, Any]:
+        """`TaskFamily.describe` plus ``data_split`` (the split in use) and ``splits``."""
+        return {**super().describe(), "data_split": self.data_split, "splits": self.splits_found}
 
     def __init__(
         self,
@@ -145,4 +153,9 @@ def alfworld_family(
         fingerprint=fingerprint(hashes.items()),
         warnings=tuple(warnings),
     )
-    return AlfworldFamily(kind, games, split_obj, source, split)
+    family = AlfworldFamily(kind, games, split_obj, source, split)
+    family.splits_found = {
+        s: locate.count_games(locate.split_dir(alfworld_dir, s), kind)
+        for s in locate.splits(alfworld_dir)
+    }
+    return family

@@ -59,6 +59,13 @@ def resolve(data_dir: str | os.PathLike[str] | None, fmt: str = "auto") -> tuple
     base, how = data_root(data_dir, extra_env=(ALFWORLD_DATA_ENV,))
     if base.name.startswith("json_") and base.is_dir():  # pointed at json_2.1.1 itself
         base = base.parent
+    elif base.parent.name.startswith("json_") and next(base.glob(f"*/*/{GAME_FILE}"), None):
+        # Pointed at one split's folder: say exactly what to pass instead.
+        raise DataNotFound(
+            f"{base} is the {base.name!r} split folder of ALFWorld data: pass "
+            f"--data-dir {base.parent.parent} --split {base.name} "
+            f"(or the family name with [split={base.name}])"
+        )
     if not base.is_dir():
         raise DataNotFound(f"data directory not found: {base} (from {how}). {HINT}")
     if game_root(base) is not None:
@@ -86,13 +93,27 @@ def split_dir(alfworld_dir: Path, split: str) -> Path:
     ``alfworld_dir``. Raises `DataNotFound`, naming the splits present, when it holds no games."""
     present = splits(alfworld_dir)
     if split not in present:
+        if present:  # other splits are here: name them, and how to choose one
+            choose = present[0]
+            hint = (
+                f"choose one with --split {choose} (or [split={choose}] after the family "
+                "name), or run `learnact data alfworld` for the others"
+            )
+        else:
+            hint = HINT
         raise DataNotFound(
-            f"no {split!r} games in {alfworld_dir}; splits found: {', '.join(present) or 'none'}. "
-            f"{HINT}"
+            f"no {split!r} games in {alfworld_dir}; splits found: "
+            f"{', '.join(present) or 'none'}. {hint[0].upper() + hint[1:]}"
         )
     root = game_root(alfworld_dir)
     assert root is not None
     return root / split
+
+
+def count_games(directory: Path, kind: str) -> int:
+    """Game files of task type ``kind`` under one split's ``directory`` (all of them,
+    solvable or not: a cheap count for listings)."""
+    return sum(1 for _ in directory.glob(f"{TASK_TYPES[kind]}-*/*/{GAME_FILE}"))
 
 
 def detect_format(raw: bytes) -> Format | None:

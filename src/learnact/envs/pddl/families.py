@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import keyword
 import threading
+import warnings as warnings_module
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from learnact.envs.pddl.episode import PddlEpisode, PddlTask
 from learnact.envs.pddl.examples import example_text
 from learnact.envs.pddl.generators import generate
 from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
-from learnact.envs.pddl.loader import load_domain, parse_problem_text
+from learnact.envs.pddl.loader import LenientPddlWarning, load_domain, parse_problem_text
 from learnact.envs.pddl.resources import own_domain
 from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
 from learnact.errors import BadInput, DataNotFound
@@ -153,11 +154,18 @@ def agentboard_family(kind: str, data_dir: str | None = None) -> PddlFamily:
     problem_paths = sorted((root / kind).glob("*.pddl"), key=lambda p: p.name)
     if not problem_paths:
         raise DataNotFound(f"no problem files in {root / kind}. {DATA_HINT}")
-    domain = load_domain(domain_path)
+    # The lenient loader's notes are warned below, unless these are AgentBoard's own files:
+    # their quirks are known, and said once per data directory (`DataSource.known_set`).
+    with warnings_module.catch_warnings(record=True) as caught:
+        warnings_module.simplefilter("always", LenientPddlWarning)
+        domain = load_domain(domain_path)
     hashes = {p.name: sha256_file(p) for p in problem_paths}
     domain_sha = sha256_file(domain_path)
     known = known_sets.agentboard(kind)
     diffs = known_sets.differences(known, domain_sha, hashes)
+    if diffs:
+        for w in caught:
+            warnings_module.warn(w.message, w.category, stacklevel=2)
     warnings = list(domain.warnings)
     if diffs:
         split = seeded_split(len(problem_paths), seed=DEFAULT_SEED)
