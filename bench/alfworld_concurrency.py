@@ -66,7 +66,12 @@ def one(spec: str, args: argparse.Namespace, workers: int, root: Path) -> tuple[
     p = plan(exp)
     run_dir = root / f"w{workers}"
     store = open_run(run_dir, p)
-    ex = LocalExecutor(exp, WorkerSettings(no_cache=True), workers, store.add_event)
+    if args.executor == "ray":
+        from learnact.runner.executors.ray import RayExecutor
+
+        ex: Any = RayExecutor(exp, WorkerSettings(no_cache=True), workers)  # Ray up first
+    else:
+        ex = LocalExecutor(exp, WorkerSettings(no_cache=True), workers, store.add_event)
     started = time.perf_counter()
     summary = run_units(store, p, ex, run_dir)
     elapsed = time.perf_counter() - started
@@ -82,6 +87,7 @@ def main() -> None:
     ap.add_argument("--delay", type=float, default=0.2)
     ap.add_argument("--workers", default="1,2,4,8")
     ap.add_argument("--repeats", type=int, default=1, help="runs per count (median reported)")
+    ap.add_argument("--executor", choices=("local", "ray"), default="local")
     args = ap.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
     rows = []
