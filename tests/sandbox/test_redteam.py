@@ -15,13 +15,32 @@ import pytest
 from learnact.sandbox import Sandbox, SandboxLimits
 from tests.sandbox.util import SECRET, World, assert_healthy, hostile, require, run
 
+# `attempt(f)` prints `ok:<value>` or `blocked:<exception type>:<errno name, or ->`, e.g.
+# `blocked:PermissionError:EPERM`, `blocked:ModuleNotFoundError:-`. `c(fn, *args)` calls a
+# libc function through ctypes and raises the `OSError` its errno names when it returns -1,
+# as Python's own wrappers do, so raw syscalls report their denial the same way.
 TRY = """
+errno = real_import('errno')  # built in: no file to read after the chroot
 def attempt(f):
     try:
         return 'ok:' + repr(f())[:200]
     except BaseException as e:
-        return 'blocked:' + type(e).__name__
+        code = getattr(e, 'errno', None)
+        return 'blocked:' + type(e).__name__ + ':' + errno.errorcode.get(code, '-')
+ctypes = sys.modules['ctypes']
+libc = ctypes.CDLL(None, use_errno=True)
+def c(fn, *args):
+    ctypes.set_errno(0)
+    ret = fn(*args)
+    if ret == -1:
+        raise OSError(ctypes.get_errno(), 'libc call failed')
+    return ret
 """
+
+# The kernel's answers the tests expect.
+EPERM = "PermissionError:EPERM"  # seccomp's answer to every denied syscall
+ENOENT = "FileNotFoundError:ENOENT"  # the path does not exist inside the empty chroot
+EROFS = "OSError:EROFS"  # the chroot's root is a read-only tmpfs
 
 
 def blocked(sb: Sandbox, body: str, **kw) -> list[str]:
@@ -33,15 +52,67 @@ def blocked(sb: Sandbox, body: str, **kw) -> list[str]:
     return lines
 
 
-def all_blocked(lines: list[str]) -> None:
-    assert all(line.startswith("blocked:") for line in lines), lines
+def denied(lines: list[str], *expected: str) -> None:
+    """Every line is a `blocked:` line with exactly the expected denial (`Type:ERRNO`).
+
+    One ``expected`` applies to every line; otherwise there is one per line, in order. A
+    denial may list alternatives as ``"A|B"``, only where the kernel may legitimately give
+    either. Anything else (an `ok:` line, a `NameError` or `AttributeError` from a broken
+    snippet, a denial by some other mechanism) fails, showing all the lines.
+    """
+    assert expected, "name the expected denial(s)"
+    if len(expected) == 1:
+        expected = expected * len(lines)
+    assert len(lines) == len(expected), f"{len(lines)} lines, {len(expected)} denials: {lines}"
+    wrong = [
+        (line, want)
+        for line, want in zip(lines, expected, strict=True)
+        if not line.startswith("blocked:") or line.removeprefix("blocked:") not in want.split("|")
+    ]
+    assert not wrong, f"unexpected results (got, expected): {wrong}; all lines: {lines}"
+
+
+def test_denied_helper_rejects_wrong_denials(sb: Sandbox) -> None:
+    """The helper itself: a typo in a snippet, or the wrong denial, is never a pass."""
+    denied(["blocked:PermissionError:EPERM"] * 2, EPERM)
+    denied(["blocked:PermissionError:EPERM", "blocked:OSError:EROFS"], EPERM, EROFS)
+    denied(["blocked:OSError:EROFS"], f"{EPERM}|{EROFS}")
+    for lines, expected in [
+        (["blocked:NameError:-"], (EPERM,)),
+        (["blocked:AttributeError:-"], (EPERM,)),
+        (["blocked:PermissionError:EACCES"], (EPERM,)),  # the right type, not the errno
+        (["blocked:FileNotFoundError:ENOENT", "blocked:OSError:EROFS"], (EROFS, ENOENT)),
+        (["blocked:PermissionError:EPERM", "ok:3"], (EPERM,)),
+        (["ok:'blocked:PermissionError:EPERM'"], (EPERM,)),
+        (["blocked:PermissionError:EPERM"] * 2, (EPERM, EPERM, EPERM)),
+        (["PermissionError:EPERM"], (EPERM,)),
+    ]:
+        with pytest.raises(AssertionError):
+            denied(lines, *expected)
+    # And end to end: a snippet that breaks before reaching the kernel is not "blocked".
+    lines = blocked(
+        sb,
+        "print(attempt(lambda: os.opne('/etc/passwd', os.O_RDONLY)))\n"  # typo
+        "print(attempt(lambda: undefined_name))\n"
+        "print(attempt(lambda: c(libc.no_such_function)))\n"
+        "print(attempt(lambda: os.open('/etc/passwd', os.O_RDONLY)))\n",
+    )
+    assert lines[:3] == [
+        "blocked:AttributeError:-",
+        "blocked:NameError:-",
+        "blocked:AttributeError:-",
+    ]
+    denied(lines[3:], ENOENT)
+    for line in lines[:3]:
+        with pytest.raises(AssertionError):
+            denied([line], ENOENT)
 
 
 # -- files ---------------------------------------------------------------------------
 
 
 def test_write_file_outside(sb: Sandbox, tmp_path: Path) -> None:
-    require("mountns_chroot", "uid_drop")
+    require("mountns_chroot", "uid_drop", "seccomp")
     target = tmp_path / "pwned"
     cwd_target = Path.cwd() / "pwned-by-sandbox"
     lines = blocked(
@@ -51,7 +122,9 @@ def test_write_file_outside(sb: Sandbox, tmp_path: Path) -> None:
         "print(attempt(lambda: os.open('pwned-by-sandbox', os.O_WRONLY | os.O_CREAT)))\n"
         "print(attempt(lambda: os.mkdir('/x')))\n",
     )
-    all_blocked(lines)
+    # Paths outside are not in the chroot; creating a file in its root (the working
+    # directory) hits the read-only tmpfs; mkdir is refused by seccomp before that.
+    denied(lines, ENOENT, ENOENT, EROFS, EPERM)
     assert not target.exists() and not cwd_target.exists()
     assert_healthy(sb)
 
@@ -67,7 +140,7 @@ def test_read_outside(sb: Sandbox, path: str) -> None:
         f"print(attempt(lambda: os.open({path!r}, os.O_RDONLY)))\n"
         f"print(attempt(lambda: os.listdir({path!r})))\n",
     )
-    all_blocked(lines)
+    denied(lines, ENOENT)
     assert_healthy(sb)
 
 
@@ -79,7 +152,8 @@ def test_list_proc_and_root(sb: Sandbox) -> None:
         "print(attempt(lambda: os.stat('/etc')))\n"
         "print(repr(os.listdir('/')))\n",
     )
-    assert lines == ["blocked:FileNotFoundError", "blocked:FileNotFoundError", "[]"]
+    denied(lines[:2], ENOENT)
+    assert lines[2] == "[]"
     assert_healthy(sb)
 
 
@@ -97,7 +171,7 @@ def test_chroot_escape_and_setuid_back_to_root(sb: Sandbox) -> None:
         "    return os.listdir('.')\n"
         "print('ok' if up() == [] else 'escaped')\n",
     )
-    all_blocked(lines[:4])
+    denied(lines[:4], EPERM)
     assert lines[4] == "ok"
     res = run(sb, hostile("print(os.getuid(), os.geteuid(), os.getgid(), os.getgroups())"))
     uid = os.getuid()
@@ -111,13 +185,13 @@ def test_mount_and_unshare_via_ctypes(sb: Sandbox) -> None:
     require("caps_dropped", "seccomp")
     lines = blocked(
         sb,
-        "libc = sys.modules['ctypes'].CDLL(None, use_errno=True)\n"
-        "print(libc.mount(b'proc', b'/', b'proc', 0, None))\n"
-        "print(libc.unshare(0x10000000))\n"  # CLONE_NEWUSER: regain caps in a new userns
-        "print(libc.chroot(b'.'))\n"
-        "print(libc.setuid(0))\n",
+        "print(attempt(lambda: c(libc.mount, b'proc', b'/', b'proc', 0, None)))\n"
+        # CLONE_NEWUSER: regain capabilities in a new user namespace
+        "print(attempt(lambda: c(libc.unshare, 0x10000000)))\n"
+        "print(attempt(lambda: c(libc.chroot, b'.')))\n"
+        "print(attempt(lambda: c(libc.setuid, 0)))\n",
     )
-    assert lines == ["-1", "-1", "-1", "-1"]
+    denied(lines, EPERM)
     assert_healthy(sb)
 
 
@@ -135,12 +209,15 @@ def test_socket_connect_to_localhost(sb: Sandbox) -> None:
         lines = blocked(
             sb,
             "s = sys.modules['socket']\n"
-            f"print(attempt(lambda: s.create_connection(('127.0.0.1', {port}), timeout=1)))\n"
+            # The host as bytes: a str is IDNA-encoded first, and the chroot hides that
+            # codec, so the attempt would stop at a LookupError before any socket exists.
+            f"print(attempt(lambda: s.create_connection((b'127.0.0.1', {port}), timeout=1)))\n"
+            f"print(attempt(lambda: s.socket().connect(('127.0.0.1', {port}))))\n"
             "print(attempt(lambda: s.socket(s.AF_INET, s.SOCK_DGRAM)))\n"
             "print(attempt(lambda: s.socket(s.AF_UNIX, s.SOCK_STREAM)))\n"
             "print(attempt(lambda: s.socketpair()))\n",
         )
-        all_blocked(lines)
+        denied(lines, EPERM)  # socket() itself: the empty network namespace is never reached
         with pytest.raises(TimeoutError):
             server.accept()  # nothing reached us
     finally:
@@ -155,7 +232,7 @@ def test_urllib(sb: Sandbox) -> None:
     lines = blocked(
         sb, "print(attempt(lambda: sys.modules['importlib'].import_module('urllib.request')))\n"
     )
-    all_blocked(lines)  # no files to import from after the chroot
+    denied(lines, "ModuleNotFoundError:-")  # no files to import from after the chroot
     assert_healthy(sb)
 
 
@@ -169,19 +246,46 @@ def test_subprocess_and_os_system(sb: Sandbox, tmp_path: Path) -> None:
         sb,
         "sp = sys.modules['importlib'].import_module('subprocess')\n"  # loaded by ctypes.util
         f"print(attempt(lambda: sp.run(['touch', '{marker}'])))\n"
+        # os.system is libc's system(): a failed spawn returns the status 127 << 8 (also
+        # what a missing shell gives), and only errno tells why, so call it through ctypes.
         f"print('exit', os.system('touch {marker}'))\n"
+        "def system(cmd):\n"
+        "    ctypes.set_errno(0)\n"
+        "    status = libc.system(cmd)\n"
+        "    if status == 127 << 8 and ctypes.get_errno():\n"
+        "        raise OSError(ctypes.get_errno(), 'system')\n"
+        "    return status\n"
+        f"print(attempt(lambda: system(b'touch {marker}')))\n"
         f"print(attempt(lambda: os.posix_spawn('/bin/sh', ['sh', '-c', 'touch {marker}'], {{}})))\n"
         "print(attempt(lambda: os.execv('/bin/sh', ['sh'])))\n",
     )
-    assert lines[0] == "blocked:PermissionError" and lines[1] != "exit 0"
-    all_blocked(lines[2:])
+    # EPERM, not ENOENT: the process is never created (clone, vfork and execve are denied),
+    # so the chroot's missing /bin/sh is not even what stops it.
+    assert lines[1] == f"exit {127 << 8}"
+    denied(lines[:1] + lines[2:], EPERM)
     assert not marker.exists()
     assert_healthy(sb)
 
 
 def _nobody_procs() -> int:
-    out = subprocess.run(["ps", "-u", "65534", "-o", "pid="], capture_output=True, text=True)
-    return len(out.stdout.split())
+    """Processes of the sandbox uid that are ours: below this process, or orphaned to init
+    (not another test run's or benchmark's workers, which share the uid)."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,uid="], capture_output=True, text=True)
+    rows = [tuple(map(int, line.split())) for line in out.stdout.splitlines() if line.strip()]
+    parent = {pid: ppid for pid, ppid, _ in rows}
+
+    def ours(pid: int) -> bool:
+        if parent.get(pid) == 1:
+            return True
+        for _ in range(len(parent)):
+            pid = parent.get(pid, 0)
+            if pid <= 1:
+                return False
+            if pid == os.getpid():
+                return True
+        return False
+
+    return sum(1 for pid, _, uid in rows if uid == 65534 and ours(pid))
 
 
 def test_fork_and_fork_bomb(sb: Sandbox) -> None:
@@ -189,12 +293,11 @@ def test_fork_and_fork_bomb(sb: Sandbox) -> None:
     lines = blocked(
         sb,
         "print(attempt(os.fork))\n"
-        "libc = sys.modules['ctypes'].CDLL(None, use_errno=True)\n"
-        "print('raw', libc.syscall(57), libc.syscall(56, 17, 0, 0, 0, 0))\n"  # fork, clone
-        "print('x32', libc.syscall(57 | 0x40000000))\n",
+        "print(attempt(lambda: c(libc.syscall, 57)))\n"  # fork
+        "print(attempt(lambda: c(libc.syscall, 56, 17, 0, 0, 0, 0)))\n"  # clone(SIGCHLD)
+        "print(attempt(lambda: c(libc.syscall, 57 | 0x40000000)))\n",  # fork, x32 ABI
     )
-    assert lines[0] == "blocked:PermissionError"
-    assert lines[1] == "raw -1 -1" and lines[2] == "x32 -1"
+    denied(lines, EPERM)
     before = _nobody_procs() if os.getuid() == 0 else 0
     bomb = hostile(
         "n = 0\nwhile True:\n    try:\n        os.fork()\n        n += 1\n    except OSError:\n        pass"
@@ -213,9 +316,20 @@ def test_thread_bomb(sb: Sandbox) -> None:
         sb,
         "t = real_import('_thread')\n"
         "print(attempt(lambda: t.start_new_thread(lambda: None, ())))\n"
-        "print(attempt(lambda: [t.start_new_thread(lambda: None, ()) for _ in range(10000)]))\n",
+        "print(attempt(lambda: [t.start_new_thread(lambda: None, ()) for _ in range(10000)]))\n"
+        # pthread_create returns its error number: the clone under it is denied.
+        "def pthread():\n"
+        "    tid = ctypes.c_ulong()\n"
+        "    start = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(lambda _: None)\n"
+        "    err = libc.pthread_create(ctypes.byref(tid), None, start, None)\n"
+        "    if err:\n"
+        "        raise OSError(err, 'pthread_create')\n"
+        "    return libc.pthread_join(tid, None)\n"
+        "print(attempt(pthread))\n",
     )
-    all_blocked(lines)
+    # _thread raises a bare RuntimeError("can't start new thread"), without the errno;
+    # the pthread_create line shows it is seccomp's EPERM.
+    denied(lines, "RuntimeError:-", "RuntimeError:-", EPERM)
     assert_healthy(sb)
 
 
@@ -228,11 +342,9 @@ def test_signals_to_the_parent(sb: Sandbox) -> None:
         "print(attempt(lambda: os.killpg(0, 9)))\n"
         f"print(attempt(lambda: os.kill({os.getpid()}, 9)))\n"
         "print(attempt(lambda: os.pidfd_open(os.getppid())))\n"
-        "libc = sys.modules['ctypes'].CDLL(None)\n"
-        f"print(attempt(lambda: libc.syscall(200, {os.getpid()}, 9)))\n",  # tkill
+        f"print(attempt(lambda: c(libc.syscall, 200, {os.getpid()}, 9)))\n",  # tkill
     )
-    all_blocked(lines[:5])
-    assert lines[5] == "ok:-1"
+    denied(lines, EPERM)
     assert_healthy(sb)  # and so is the spare worker (same uid, kill(-1) would hit it)
 
 
@@ -240,12 +352,12 @@ def test_ptrace_and_process_memory(sb: Sandbox) -> None:
     require("seccomp", "uid_drop")
     lines = blocked(
         sb,
-        "libc = sys.modules['ctypes'].CDLL(None)\n"
-        f"print(libc.ptrace(16, {os.getpid()}, 0, 0))\n"  # PTRACE_ATTACH to the test process
-        "print(libc.ptrace(16, os.getppid(), 0, 0))\n"
-        f"print(libc.syscall(310, {os.getpid()}, 0, 0, 0, 0, 0))\n",  # process_vm_readv
+        # PTRACE_ATTACH to the test process, then to the worker's parent
+        f"print(attempt(lambda: c(libc.ptrace, 16, {os.getpid()}, 0, 0)))\n"
+        "print(attempt(lambda: c(libc.ptrace, 16, os.getppid(), 0, 0)))\n"
+        f"print(attempt(lambda: c(libc.syscall, 310, {os.getpid()}, 0, 0, 0, 0, 0)))\n",  # vm_readv
     )
-    assert lines == ["-1", "-1", "-1"]
+    denied(lines, EPERM)
     assert_healthy(sb)
 
 
