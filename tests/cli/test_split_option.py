@@ -93,3 +93,15 @@ def test_known_data_set_notes_are_said_once_per_data_directory(shared_data, tmp_
     assert "warning:" not in r.stderr  # listed as notes of the family instead
     row = next(line for line in r.stdout.splitlines() if line.startswith("pddl/tyreworld "))
     assert "no :requirements section" in row
+
+
+def test_doctor_lists_splits_and_takes_split(shared_data, tmp_path):
+    env = {"LEARNACT_CACHE": str(tmp_path / "cache")}
+    r = run_cli("doctor", "--data-dir", str(shared_data), "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)["data"]
+    assert data["alfworld/put"]["splits"] == {"valid_unseen": 24}
+    assert any("no :requirements" in n for n in data["pddl/tyreworld"]["notes"])
+    r = run_cli("doctor", "--data-dir", str(shared_data), "--split", "valid_seen", env=env)
+    line = next(x for x in r.stdout.splitlines() if x.strip().startswith("alfworld/put:"))
+    assert "splits found: valid_unseen" in line and "--split valid_unseen" in line

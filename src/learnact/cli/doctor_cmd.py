@@ -11,9 +11,8 @@ import typer
 
 from learnact import __version__
 from learnact.cli.console import out, print_json
-from learnact.cli.options import DataDir, Json
+from learnact.cli.options import DataDir, DataSplit, Json
 from learnact.envs import registry
-from learnact.errors import BadInput
 
 EXTRAS = {
     "local": "llama_cpp",
@@ -38,17 +37,23 @@ def _sandbox() -> dict[str, Any]:
         return {"error": f"{type(e).__name__}: {e}"}
 
 
-def _data(data_dir: str | None) -> dict[str, Any]:
+def _data(data_dir: str | None, split: str | None = None) -> dict[str, Any]:
+    """Per family: tasks and source, every data split found (ALFWorld) and the source's
+    notes; or why it is unavailable (naming the splits present, when some are)."""
+    from learnact.cli.envs_cmd import family_record
+
     found: dict[str, Any] = {}
     for name in registry.names():
-        try:
-            family = registry.make_family(name, data_dir=data_dir)
-            found[name] = {
-                "tasks": len(family.tasks),
-                "source": family.source.path or family.source.description,
-            }
-        except BadInput as e:
-            found[name] = {"error": str(e)}
+        r = family_record(name, data_dir, split)
+        if not r["available"]:
+            found[name] = {"error": r["error"]}
+            continue
+        found[name] = {
+            "tasks": r["tasks"],
+            "source": r["source"]["path"] or r["source"]["description"],
+            "splits": r.get("splits") or {},
+            "notes": list(r["source"].get("warnings") or []),
+        }
     return found
 
 
@@ -63,23 +68,24 @@ def _models() -> Any:
         return {"error": f"{type(e).__name__}: {e}"}
 
 
-def report(data_dir: str | None) -> dict[str, Any]:
+def report(data_dir: str | None, split: str | None = None) -> dict[str, Any]:
+    """Everything `learnact doctor` shows, as JSON data."""
     return {
         "learnact": __version__,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "extras": _extras(),
         "sandbox": _sandbox(),
-        "data": _data(data_dir),
+        "data": _data(data_dir, split),
         "models": _models(),
     }
 
 
 def register(app: typer.Typer) -> None:
     @app.command("doctor")
-    def doctor(data_dir: str = DataDir, json_out: bool = Json) -> None:
+    def doctor(data_dir: str = DataDir, split: str = DataSplit, json_out: bool = Json) -> None:
         """Show what is installed and active: sandbox mechanisms, extras, data, models."""
-        rep = report(data_dir)
+        rep = report(data_dir, split)
         if json_out:
             print_json(rep)
             return
@@ -103,6 +109,10 @@ def register(app: typer.Typer) -> None:
                 if "tasks" in d
                 else f"not found ({d['error']})"
             )
+            if d.get("splits"):
+                line += "; splits here: " + ", ".join(f"{k} ({v})" for k, v in d["splits"].items())
+            for note in d.get("notes") or []:
+                line += f"; note: {note}"
             out.print(f"  {name}: {line}", markup=False)
         out.print("models:", markup=False)
         models = rep["models"]
