@@ -11,8 +11,33 @@ import ast
 import re
 from dataclasses import dataclass
 
-_SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+from learnact.llm.types import is_fence_line
+
+# Quotes models write for Python's ' and ": typographic (‘ ’ “ ” ‚ „), guillemets (« » ‹ ›),
+# CJK corner brackets (「 」 『 』) and full-width ones (＇ ＂).
+_SMART_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2039": "'",
+        "\u203a": "'",
+        "\u300c": "'",
+        "\u300d": "'",
+        "\u300e": '"',
+        "\u300f": '"',
+        "\uff07": "'",
+        "\uff02": '"',
+    }
+)
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# A fence around code on one line: ```pick(...)``` or ```python pick(...)```.
+_INLINE_FENCE = re.compile(r"^\s*(?:```|~~~)(?:(?:python|py)\b)?\s*(.*?)\s*(?:```|~~~)?\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:>\s*|\$\s*)?(?:action\s*\d*\s*[:=]\s*)?", re.IGNORECASE)
 _CALL_START = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*\s*\(")
 
@@ -35,7 +60,7 @@ def first_line_reply(text: str) -> str:
     kept: list[str] = []
     for line in text.splitlines():
         kept.append(line)
-        if line.strip() and not _FENCE.match(line) and not line.strip().startswith("#"):
+        if line.strip() and not is_fence_line(line) and not line.strip().startswith("#"):
             break
     return "\n".join(kept)
 
@@ -84,8 +109,10 @@ def _as_call(source: str) -> ParsedCall | None:
 def parse_action(text: str, known: set[str] | None = None) -> ParsedCall | None:
     """The first call in ``text`` (of a name in ``known``, when given), or ``None``."""
     for raw in text.translate(_SMART_QUOTES).splitlines():
-        if _FENCE.match(raw) or not raw.strip():
+        if is_fence_line(raw) or not raw.strip():
             continue
+        if _FENCE.match(raw):  # code on the fence's own line
+            raw = _INLINE_FENCE.sub(r"\1", raw)
         line = _normalise(raw)
         whole = _as_call(line)
         if whole and (known is None or whole.name in known):

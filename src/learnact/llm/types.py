@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -193,16 +194,26 @@ class Completion:
 STOP_RULES = ("first_line",)
 
 
+_FENCE_ONLY = re.compile(r"^(```|~~~)\s*[\w+.-]*$")
+
+
+def is_fence_line(line: str) -> bool:
+    """Whether ``line`` is only a code fence, with or without a language tag (```` ``` ````,
+    ```` ```python ````); a fence with code on the same line is not."""
+    return _FENCE_ONLY.match(line.strip()) is not None
+
+
 def first_line_end(text: str) -> int | None:
     """Where a "first_line" answer ends: the newline after the first non-empty line that
-    is not a code fence or a comment (``None`` while that line is still incomplete)."""
+    is not only a code fence, nor a comment (``None`` while that line is incomplete).
+    A fenced one-liner (```` ```pick('b', 'r', 'l')``` ````) is a first line."""
     start = 0
     while True:
         nl = text.find("\n", start)
         if nl == -1:
             return None
         line = text[start:nl].strip()
-        if line and not line.startswith(("```", "~~~", "#")):
+        if line and not is_fence_line(line) and not line.startswith("#"):
             return nl
         start = nl + 1
 
