@@ -9,6 +9,7 @@ time, so only files that are truly unparsable raise `MalformedTask`.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from pathlib import Path
 
@@ -25,8 +26,15 @@ from learnact.envs.pddl import model as m
 from learnact.errors import MalformedTask
 
 _MAX_FIXES = 12  # each retry adds one requirement; real domains need a handful at most
-_DOMAIN_PARSER: DomainParser | None = None
-_PROBLEM_PARSER: ProblemParser | None = None
+# The `pddl` package's parsers are lark LALR parsers with their transformer built in, and
+# the transformer keeps state (the requirements seen so far) while it parses. A parse that
+# raised leaves that state behind ("parser is in an unexpected state" on every later
+# parse), and two threads in one parser mix theirs. So each kind of parser is used by one
+# thread at a time (`_PARSE_LOCK`) and thrown away after any exception: no parse depends
+# on an earlier one. Building one is the slow part (a lark grammar), so a good parser is
+# kept for the next file.
+_PARSERS: dict[str, DomainParser | ProblemParser] = {}
+_PARSE_LOCK = threading.Lock()
 
 
 class LenientPddlWarning(UserWarning):
@@ -62,7 +70,7 @@ def parse_domain_text(text: str, source: str = "<domain>", path: str | None = No
     if not _has_section(text, ":requirements"):
         text = _add_requirement(text, ":strips", after=r"\(\s*domain\s+[^\s()]+\s*\)")
         notes.append(f"{source}: no :requirements section; assuming :strips")
-    parsed = _parse_leniently(text, _domain_parser(), source, notes, r"\(\s*domain\s+[^\s()]+\s*\)")
+    parsed = _parse_leniently(text, "domain", source, notes, r"\(\s*domain\s+[^\s()]+\s*\)")
     _warn(notes)
     try:
         return _convert_domain(parsed, text, path, tuple(notes))
@@ -79,7 +87,7 @@ def parse_problem_text(
     `MalformedTask` when it does not parse."""
     notes: list[str] = []
     parsed = _parse_leniently(
-        text, _problem_parser(), source, notes, r"\(\s*:domain\s+[^\s()]+\s*\)", quiet=True
+        text, "problem", source, notes, r"\(\s*:domain\s+[^\s()]+\s*\)", quiet=True
     )
     _warn(notes)
     try:
@@ -98,23 +106,23 @@ def _read(path: Path) -> str:
         raise MalformedTask(f"cannot read PDDL file {path}: {e.strerror or e}") from e
 
 
-def _domain_parser() -> DomainParser:
-    global _DOMAIN_PARSER
-    if _DOMAIN_PARSER is None:  # building the lark grammar is the slow part; do it once
-        _DOMAIN_PARSER = DomainParser()
-    return _DOMAIN_PARSER
-
-
-def _problem_parser() -> ProblemParser:
-    global _PROBLEM_PARSER
-    if _PROBLEM_PARSER is None:
-        _PROBLEM_PARSER = ProblemParser()
-    return _PROBLEM_PARSER
+def _parse(kind: str, text: str) -> PddlDomain | PddlProblem:
+    """Parse ``text`` with a clean parser of ``kind`` ("domain" or "problem"); a parser that
+    raised is discarded (see `_PARSERS`)."""
+    with _PARSE_LOCK:
+        parser = _PARSERS.get(kind)
+        if parser is None:
+            parser = _PARSERS[kind] = DomainParser() if kind == "domain" else ProblemParser()
+        try:
+            return parser(text)
+        except BaseException:
+            _PARSERS.pop(kind, None)
+            raise
 
 
 def _parse_leniently(
     text: str,
-    parser: DomainParser | ProblemParser,
+    kind: str,
     source: str,
     notes: list[str],
     header: str,
@@ -122,7 +130,7 @@ def _parse_leniently(
 ) -> PddlDomain | PddlProblem:
     for _ in range(_MAX_FIXES):
         try:
-            return parser(text)
+            return _parse(kind, text)
         except PDDLMissingRequirementError as e:
             req = str(e.requirement)
             if req in _requirements_of(text):
