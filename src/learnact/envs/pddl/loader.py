@@ -70,12 +70,15 @@ def parse_domain_text(text: str, source: str = "<domain>", path: str | None = No
     if not _has_section(text, ":requirements"):
         text = _add_requirement(text, ":strips", after=r"\(\s*domain\s+[^\s()]+\s*\)")
         notes.append(f"{source}: no :requirements section; assuming :strips")
+    text = _with_implied_requirements(text)
     parsed = _parse_leniently(text, "domain", source, notes, r"\(\s*domain\s+[^\s()]+\s*\)")
     _warn(notes)
     try:
-        return _convert_domain(parsed, text, path, tuple(notes))
+        domain = _convert_domain(parsed, text, path, tuple(notes))
     except (ValueError, TypeError, AttributeError) as e:
         raise MalformedTask(f"unsupported PDDL in domain file {source}: {_one_line(e)}") from e
+    _check_domain(domain, source)
+    return domain
 
 
 def parse_problem_text(
@@ -91,9 +94,11 @@ def parse_problem_text(
     )
     _warn(notes)
     try:
-        return _convert_problem(parsed, domain, path, tuple(notes))
+        problem = _convert_problem(parsed, domain, path, tuple(notes))
     except (ValueError, TypeError, AttributeError) as e:
         raise MalformedTask(f"unsupported PDDL in problem file {source}: {_one_line(e)}") from e
+    _check_problem(problem, domain, source)
+    return problem
 
 
 # --- lenient parsing ----------------------------------------------------------------------
@@ -210,6 +215,38 @@ def _add_requirement(text: str, req: str, after: str) -> str:
     return f"{text[: header.end()]} (:requirements {req}){text[header.end() :]}"
 
 
+# What a requirement includes, as the PDDL definition says (PDDL 1.2 / 2.1): declaring
+# :adl is declaring all of these, so a domain with (:requirements :adl) may use :types.
+_IMPLIES = {
+    ":adl": (
+        ":strips",
+        ":typing",
+        ":negative-preconditions",
+        ":disjunctive-preconditions",
+        ":equality",
+        ":quantified-preconditions",
+        ":conditional-effects",
+    ),
+    ":quantified-preconditions": (":existential-preconditions", ":universal-preconditions"),
+}
+
+
+def _with_implied_requirements(text: str) -> str:
+    """``text`` with the requirements its declared ones imply made explicit (the parser
+    checks each requirement by name)."""
+    declared = _requirements_of(text)
+    implied: list[str] = []
+    todo = list(declared)
+    while todo:
+        for req in _IMPLIES.get(todo.pop(), ()):
+            if req not in declared and req not in implied:
+                implied.append(req)
+                todo.append(req)
+    for req in implied:
+        text = _add_requirement(text, req, after=r"\(\s*domain\s+[^\s()]+\s*\)")
+    return text
+
+
 def _strip_comments(text: str) -> str:
     return re.sub(r";[^\n]*", "", text)
 
@@ -222,6 +259,93 @@ def _warn(notes: list[str]) -> None:
 def _one_line(error: object) -> str:
     text = " ".join(str(error).split())
     return text[:200] + ("..." if len(text) > 200 else "")
+
+
+# --- names that were never declared ------------------------------------------------------
+# A goal over an undeclared object can never be won, an :init fact with an undeclared
+# predicate shows the agent nonsense, and a variable no parameter binds used to surface as
+# "internal error: unbound variable": each is the file's fault, said when it is loaded.
+
+
+def _literals(f: m.Formula, bound: frozenset[str]) -> list[tuple[m.Lit | m.Eq, frozenset[str]]]:
+    """Every literal of ``f`` with the variables bound where it stands."""
+    if isinstance(f, m.Lit | m.Eq):
+        return [(f, bound)]
+    if isinstance(f, m.Junction):
+        return [x for part in f.parts for x in _literals(part, bound)]
+    if isinstance(f, m.Negation):
+        return _literals(f.part, bound)
+    if isinstance(f, m.Implication):
+        return _literals(f.premise, bound) + _literals(f.conclusion, bound)
+    if isinstance(f, m.Quantified):
+        return _literals(f.body, bound | {v for v, _ in f.variables})
+    return []
+
+
+def _effect_literals(
+    e: m.Effect, bound: frozenset[str]
+) -> list[tuple[m.Lit | m.Eq, frozenset[str]]]:
+    out: list[tuple[m.Lit | m.Eq, frozenset[str]]] = [(x, bound) for x in (*e.add, *e.delete)]
+    for cond, sub in e.when:
+        out += _literals(cond, bound) + _effect_literals(sub, bound)
+    for variables, sub in e.forall:
+        out += _effect_literals(sub, bound | {v for v, _ in variables})
+    return out
+
+
+def _check_terms(
+    lit: m.Lit | m.Eq,
+    bound: frozenset[str],
+    names: dict[str, frozenset[str]],
+    where: str,
+    preds: dict[str, tuple[tuple[str, frozenset[str]], ...]],
+) -> None:
+    if isinstance(lit, m.Lit):
+        if lit.pred not in preds:
+            raise MalformedTask(f"{where} uses the undeclared predicate {lit.pred}")
+        if len(lit.args) != len(preds[lit.pred]):
+            raise MalformedTask(
+                f"{where} uses {lit.pred} with {len(lit.args)} argument(s); it is declared "
+                f"with {len(preds[lit.pred])}"
+            )
+        terms: tuple[str, ...] = lit.args
+    else:
+        terms = (lit.left, lit.right)
+    for t in terms:
+        if m.is_var(t):
+            if t not in bound:
+                raise MalformedTask(f"{where} uses the variable {t}, which nothing binds")
+        elif t not in names:
+            raise MalformedTask(f"{where} uses {t}, which is not a declared object or constant")
+
+
+def _check_domain(domain: m.Domain, source: str) -> None:
+    """Raise `MalformedTask` (naming ``source`` and the name) for a predicate or variable an
+    action uses without a declaration, or a predicate with the wrong number of arguments
+    (the parser itself refuses undeclared constants and types)."""
+    for action in domain.actions.values():
+        where = f"domain file {source}: action {action.name}"
+        bound = frozenset(v for v, _ in action.params)
+        found = _literals(action.precondition, bound) + _effect_literals(action.effect, bound)
+        for lit, scope in found:
+            _check_terms(lit, scope, domain.constants, where, domain.predicates)
+
+
+def _check_problem(problem: m.Problem, domain: m.Domain, source: str) -> None:
+    """Raise `MalformedTask` for an :init fact or a goal over an undeclared predicate or
+    object, a predicate with the wrong number of arguments, or an unbound variable."""
+    for atom in sorted(problem.init):
+        _check_terms(
+            m.Lit(atom[0], tuple(atom[1:])),
+            frozenset(),
+            problem.objects,
+            f"problem file {source}: :init",
+            domain.predicates,
+        )
+    for lit, scope in _literals(problem.goal, frozenset()):
+        _check_terms(
+            lit, scope, problem.objects, f"problem file {source}: :goal", domain.predicates
+        )
 
 
 # --- conversion to the model -------------------------------------------------------------

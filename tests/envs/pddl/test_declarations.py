@@ -1,0 +1,110 @@
+"""PDDL a user brings: requirement implications (issue 18, item 3) and names that were
+never declared (item 4) are said when the file is loaded, naming the file and the name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from learnact.envs.pddl.loader import parse_domain_text, parse_problem_text
+from learnact.errors import MalformedTask
+from tests.helpers import run_cli
+
+DOMAIN = """(define (domain rooms)
+  (:requirements {req})
+  (:types ball room)
+  (:predicates (at ?b - ball ?r - room) (free ?r - room))
+  (:action move :parameters (?b - ball ?from ?to - room)
+    :precondition (and (at ?b ?from) {pre})
+    :effect (and (not (at ?b ?from)) (at ?b ?to))))
+"""
+PROBLEM = """(define (problem p) (:domain rooms)
+  (:objects ball1 - ball rooma roomb - room)
+  (:init {init})
+  (:goal (and {goal})))
+"""
+
+
+def domain(req=":strips :typing", pre="(free ?to)"):
+    return parse_domain_text(DOMAIN.format(req=req, pre=pre), source="rooms.pddl")
+
+
+def problem(init="(at ball1 rooma) (free roomb)", goal="(at ball1 roomb)"):
+    return parse_problem_text(PROBLEM.format(init=init, goal=goal), domain(), source="p.pddl")
+
+
+def test_adl_includes_typing_and_more():
+    d = domain(req=":adl", pre="(not (at ?b ?to)) (exists (?r - room) (free ?r))")
+    assert {":typing", ":negative-preconditions", ":existential-preconditions"} <= d.requirements
+    d = domain(
+        req=":strips :typing :quantified-preconditions", pre="(forall (?r - room) (free ?r))"
+    )
+    assert ":universal-preconditions" in d.requirements
+
+
+@pytest.mark.parametrize(
+    ("pre", "message"),
+    [
+        ("(free ?z)", "action move uses the variable ?z, which nothing binds"),
+        ("(clear ?to)", "action move uses the undeclared predicate clear"),
+        ("(free ?to ?from)", "action move uses free with 2 argument(s); it is declared with 1"),
+        # The parser itself names an undeclared constant, also in the file's words.
+        ("(free hall)", None),
+        ("(exists (?r - room) (free ?r))", None),  # bound by the quantifier: fine
+    ],
+)
+def test_domain_names_must_be_declared(pre, message):
+    if pre == "(free hall)":
+        with pytest.raises(MalformedTask, match="rooms.pddl: Constant 'hall' not defined"):
+            domain(pre=pre)
+    elif message is None:
+        domain(pre=pre)
+    else:
+        with pytest.raises(MalformedTask, match=re.escape(f"domain file rooms.pddl: {message}")):
+            domain(pre=pre)
+
+
+def test_an_undeclared_type_is_refused():
+    text = DOMAIN.format(req=":strips :typing", pre="(free ?to)").replace(
+        "?from ?to - room", "?from - room ?to - hall"
+    )
+    with pytest.raises(MalformedTask, match=r"rooms.pddl: types \['hall'\] of term Variable\(to\)"):
+        parse_domain_text(text, source="rooms.pddl")
+
+
+@pytest.mark.parametrize(
+    ("init", "goal", "message"),
+    [
+        (
+            "(at ball1 rooma)",
+            "(at ball2 roomb)",
+            ":goal uses ball2, which is not a declared object",
+        ),
+        ("(at-roby rooma)", "(at ball1 roomb)", ":init uses the undeclared predicate at-roby"),
+        ("(at ball1)", "(at ball1 roomb)", ":init uses at with 1 argument"),
+        ("(at ball1 rooma)", "(free ?r)", ":goal uses the variable \\?r, which nothing binds"),
+    ],
+)
+def test_problem_names_must_be_declared(init, goal, message):
+    with pytest.raises(MalformedTask, match=rf"problem file p.pddl: {message}"):
+        problem(init=init, goal=goal)
+
+
+def test_the_cli_says_it_in_one_line_and_exit_2(shared_data, tmp_path):
+    # AgentBoard's gripper domain, with a problem whose goal names an undeclared ball.
+    src = shared_data / "pddl" / "agentboard"
+    data = tmp_path / "pddl" / "agentboard"
+    (data / "gripper").mkdir(parents=True)
+    (data / "gripper.pddl").write_text((src / "gripper.pddl").read_text())
+    first = sorted((src / "gripper").glob("*.pddl"))[0]
+    text = first.read_text()
+    goal = text.lower().index(":goal")
+    bad = text[:goal] + text[goal:].replace("ball1", "ball99", 1)
+    (data / "gripper" / first.name).write_text(bad)
+    r = run_cli("play", "pddl/gripper", "--task", "0", "--data-dir", str(tmp_path), input="")
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert "Traceback" not in r.stderr
+    assert lines[-1].startswith("error: ")
+    assert f"problem file gripper/{first.stem}: :goal uses ball99" in lines[-1]
