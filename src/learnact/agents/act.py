@@ -218,6 +218,7 @@ class ActAgent:
             latency = time.perf_counter() - started
             step = self.play_line(episode, index, reply, last_state)
             step.prompt, step.completion = prompt_ref, raw
+            step.reasoning = completion.reasoning or None
             step.latency_s = latency
             step.prompt_tokens, step.completion_tokens = tokens
             step.resampled = resampled

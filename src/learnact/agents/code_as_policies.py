@@ -167,6 +167,7 @@ class CodeAsPoliciesAgent:
                 completion.text or "",
                 latency,
             )
+            step.reasoning = completion.reasoning or None
             step.prompt_tokens = completion.usage.prompt_tokens
             step.completion_tokens = completion.usage.completion_tokens
             record.steps.append(step)

@@ -49,6 +49,8 @@ class StepRecord:
     completion_tokens: int = 0
     latency_s: float = 0.0
     resampled: int = 0  # answers replaced by the repeat guard (see agents/act.py)
+    # A reasoning model's thinking for the answer taken (never parsed as the action).
+    reasoning: str | None = None
 
 
 @dataclass

@@ -44,6 +44,9 @@ def show(
         for step in e["steps"]:
             shown = step.get("call") or step.get("completion", "").strip() or "(empty answer)"
             style = "green" if step.get("valid") else "red"
+            if step.get("reasoning"):
+                thought = " ".join(step["reasoning"].split())
+                body.append(f"    Reasoning: {thought}\n", style="dim italic")
             body.append(f"[{step['index']}] {step['kind']}: ", style="dim")
             body.append(f"{shown}\n", style=style)
             for sub in step.get("sub_actions", []):

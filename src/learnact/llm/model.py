@@ -25,6 +25,7 @@ from learnact.llm.types import (
     apply_stop_rule,
     approx_tokens,
     normalize_messages,
+    split_reasoning,
 )
 from learnact.llm.usage import Usage, estimate_cost
 
@@ -187,7 +188,10 @@ class Model:
                 return self.backend.generate(request)
 
         raw = self.retry.call(attempt, what=f"{self.spec} ({request.purpose})")
-        text, cut = apply_stop(raw.text, request.stop)
+        # Thinking is never the answer: out of the text before stop sequences and rules.
+        answer, thought = split_reasoning(raw.text)
+        reasoning = "\n\n".join(r for r in (raw.reasoning.strip(), thought) if r)
+        text, cut = apply_stop(answer, request.stop)
         text, ruled = apply_stop_rule(text, request.stop_at)
         finish = "stop" if cut or ruled or raw.stopped_by_rule else raw.finish_reason
         cost = 0.0
@@ -210,6 +214,7 @@ class Model:
             run=request.run,
             sample_index=request.sample_index,
             key=key,
+            reasoning=reasoning,
         )
 
     def _from_payload(
@@ -227,6 +232,7 @@ class Model:
             run=request.run,
             sample_index=request.sample_index,
             key=key,
+            reasoning=p.get("reasoning", ""),
         )
 
 
@@ -238,6 +244,7 @@ def _payload(c: Completion) -> dict[str, Any]:
         "completion_tokens": c.usage.completion_tokens,
         "prefix_cached_tokens": c.usage.prefix_cached_tokens,
         "cost_usd": c.usage.cost_usd,
+        **({"reasoning": c.reasoning} if c.reasoning else {}),
     }
 
 

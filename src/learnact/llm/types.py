@@ -89,6 +89,7 @@ class RawCompletion:
     completion_tokens: int = 0
     prefix_cached_tokens: int = 0  # prompt tokens served from the provider's/KV prefix cache
     stopped_by_rule: bool = False  # the backend ended generation at the request's stop_at rule
+    reasoning: str = ""  # a reasoning model's thinking, when the server sends it apart
 
 
 @dataclass
@@ -133,6 +134,9 @@ class Completion:
     run: str | None = None
     sample_index: int = 0
     key: str = ""
+    #: a reasoning model's thinking (the server's ``reasoning_content``, or ``<think>``
+    #: blocks taken out of the text): kept for the trajectory, never part of ``text``
+    reasoning: str = ""
 
     @property
     def cached(self) -> bool:
@@ -194,6 +198,20 @@ class Completion:
 STOP_RULES = ("first_line",)
 
 
+_THINK = re.compile(r"<think>(.*?)(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
+
+
+def split_reasoning(text: str) -> tuple[str, str]:
+    """``text`` without its ``<think>...</think>`` blocks (an unclosed one runs to the end:
+    the answer was cut while thinking), and the thinking they held, blocks joined by a
+    blank line. Reasoning models (DeepSeek-R1, Qwen3, ...) write these before answering."""
+    thoughts = [m.group(1).strip() for m in _THINK.finditer(text)]
+    if not thoughts:
+        return text, ""
+    rest = _THINK.sub("", text)
+    return rest.lstrip("\n") if rest.strip() else "", "\n\n".join(t for t in thoughts if t)
+
+
 _FENCE_ONLY = re.compile(r"^(```|~~~)\s*[\w+.-]*$")
 
 
@@ -209,6 +227,13 @@ def first_line_end(text: str) -> int | None:
     A fenced one-liner (```` ```pick('b', 'r', 'l')``` ````) is a first line."""
     start = 0
     while True:
+        opened = re.match(r"\s*<think>", text[start:], re.IGNORECASE)
+        if opened:  # a reasoning model thinks first: the answer starts after </think>
+            closed = re.search(r"</think>", text[start:], re.IGNORECASE)
+            if closed is None:
+                return None
+            start += closed.end()
+            continue
         nl = text.find("\n", start)
         if nl == -1:
             return None

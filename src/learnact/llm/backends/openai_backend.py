@@ -70,6 +70,13 @@ class OpenAIBackend:
             raise TransientLLMError(f"malformed response from {where}: no choices")
         choice = resp.choices[0]
         text = choice.message.content or "" if choice.message else ""
+        # Servers that separate a reasoning model's thinking send it beside the content
+        # (vLLM, llama.cpp's server, DeepSeek: ``reasoning_content``; others: ``reasoning``).
+        reasoning = ""
+        if choice.message is not None:
+            extra = choice.message.model_extra or {}
+            found = extra.get("reasoning_content") or extra.get("reasoning")
+            reasoning = found if isinstance(found, str) else ""
         usage = resp.usage
         cached = 0
         if usage is not None:
@@ -81,6 +88,7 @@ class OpenAIBackend:
             prompt_tokens=int(usage.prompt_tokens or 0) if usage else 0,
             completion_tokens=int(usage.completion_tokens or 0) if usage else 0,
             prefix_cached_tokens=cached,
+            reasoning=reasoning,
         )
 
     def count_tokens(self, text: str) -> int | None:
