@@ -108,3 +108,29 @@ def test_the_cli_says_it_in_one_line_and_exit_2(shared_data, tmp_path):
     assert "Traceback" not in r.stderr
     assert lines[-1].startswith("error: ")
     assert f"problem file gripper/{first.stem}: :goal uses ball99" in lines[-1]
+
+
+def test_a_quantifier_that_shadows_a_parameter_gets_its_own_slot():
+    # exists ?b shadows the parameter ?b, then ?r follows: before, ?r shared ?b's slot and
+    # the precondition was read with the wrong objects.
+    from learnact.envs.pddl.simulator import World
+
+    d = parse_domain_text(
+        DOMAIN.format(
+            req=":strips :typing :existential-preconditions",
+            pre="(exists (?b - ball ?r - room) (and (at ?b ?r) (free ?r)))",
+        ),
+        source="rooms.pddl",
+    )
+    p = parse_problem_text(
+        PROBLEM.format(init="(at ball1 rooma) (free rooma)", goal="(at ball1 roomb)"),
+        d,
+        source="p.pddl",
+    )
+    exists = d.actions["move"].precondition.parts[-1]  # (exists (?b ?r) ...)
+    check = World(d, p).compile_formula(exists, {"?b": 0, "?from": 1, "?to": 2})
+    state = set(p.init)
+    # Some ball sits in a free room (ball1 in rooma): the quantified condition holds.
+    assert check(state, ("ball1", "roomb", "rooma")) is True
+    state.discard(("free", "rooma"))
+    assert check(state, ("ball1", "roomb", "rooma")) is False

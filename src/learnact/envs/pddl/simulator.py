@@ -132,9 +132,7 @@ class World:
             conclusion = self.compile_formula(f.conclusion, index)
             return lambda s, b: not premise(s, b) or conclusion(s, b)
         if isinstance(f, m.Quantified):
-            inner_index = dict(index)
-            for var, _ in f.variables:
-                inner_index[var] = len(inner_index)
+            inner_index = _extended(index, [v for v, _ in f.variables])
             body = self.compile_formula(f.body, inner_index)
             domains = [sorted(self.objects_of(t)) for _, t in f.variables]
             combine = all if f.universal else any
@@ -164,9 +162,7 @@ class World:
         ]
         universal = []
         for variables, eff in effect.forall:
-            inner_index = dict(index)
-            for var, _ in variables:
-                inner_index[var] = len(inner_index)
+            inner_index = _extended(index, [v for v, _ in variables])
             domains = [sorted(self.objects_of(t)) for _, t in variables]
             universal.append((domains, self._compile_effect(eff, inner_index)))
 
@@ -181,6 +177,18 @@ class World:
                     sub(state, b + combo, add_out, del_out)
 
         return collect
+
+
+def _extended(index: dict[str, int], variables: list[str]) -> dict[str, int]:
+    """``index`` with quantified ``variables`` at the binding positions appended after the
+    current ones. The binding is as long as the highest slot in use plus one: a variable
+    that shadows an outer one of the same name takes a new slot (counting names would give
+    two variables the same slot after a shadowing)."""
+    base = 1 + max(index.values(), default=-1)
+    inner = dict(index)
+    for i, var in enumerate(variables):
+        inner[var] = base + i
+    return inner
 
 
 def _slot(term: str, index: dict[str, int]) -> int | str:
