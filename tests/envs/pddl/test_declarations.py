@@ -134,3 +134,30 @@ def test_a_quantifier_that_shadows_a_parameter_gets_its_own_slot():
     assert check(state, ("ball1", "roomb", "rooma")) is True
     state.discard(("free", "rooma"))
     assert check(state, ("ball1", "roomb", "rooma")) is False
+
+
+UPPER_PROBLEM = """(DEFINE (PROBLEM TWO) (:DOMAIN BLOCKSWORLD-4OPS)
+  (:OBJECTS A B)
+  (:INIT (CLEAR A) (ONTABLE A) (CLEAR B) (ONTABLE B) (HANDEMPTY))
+  (:goal (AND (ON A B))))
+"""
+
+
+@pytest.mark.parametrize("domain_case", ["as shipped", "upper"])
+def test_pddl_in_any_case_plays_and_wins(domain_case, shared_data, tmp_path):
+    # Issue 18, item 1: keywords and names in any case (PDDL is case-insensitive), parsed
+    # by the pddl package's own grammar matched case-insensitively, no text rewritten.
+    src = shared_data / "pddl" / "agentboard"
+    data = tmp_path / "pddl" / "agentboard"
+    (data / "blockworld").mkdir(parents=True)
+    text = (src / "blockworld.pddl").read_text()
+    (data / "blockworld.pddl").write_text(text.upper() if domain_case == "upper" else text)
+    predicates = {p.lower() for p in re.findall(r"\((\w[\w-]*)\s+\?", text)}
+    problem = UPPER_PROBLEM
+    if "on-table" in predicates:  # the shipped domain's own predicate names
+        problem = problem.replace("ONTABLE", "ON-TABLE").replace("HANDEMPTY", "ARM-EMPTY")
+    (data / "blockworld" / "problem1.pddl").write_text(problem)
+    plan = "pickup a\nstack a b\n" if "pickup" in text else "pick-up a\nstack a b\n"
+    r = run_cli("play", "pddl/blockworld", "--task", "0", "--data-dir", str(tmp_path), input=plan)
+    assert r.returncode == 0, r.stderr
+    assert "Goal reached: task won in 2 steps." in r.stdout

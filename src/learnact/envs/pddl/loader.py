@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from lark import Lark, Token, Transformer
 from pddl.core import Domain as PddlDomain
 from pddl.core import Problem as PddlProblem
 from pddl.exceptions import PDDLMissingRequirementError
 from pddl.logic import base as pl
 from pddl.logic import effects as pe
 from pddl.logic import predicates as pp
+from pddl.parser import GRAMMAR_FILE, PARSERS_DIRECTORY
 from pddl.parser.domain import DomainParser
 from pddl.parser.problem import ProblemParser
 
@@ -111,13 +115,48 @@ def _read(path: Path) -> str:
         raise MalformedTask(f"cannot read PDDL file {path}: {e.strerror or e}") from e
 
 
+class _Lowered:
+    """Lark post-lexer: every token's text in lower case (PDDL names and keywords are
+    case-insensitive; the `pddl` package compares them as written)."""
+
+    always_accept: tuple[str, ...] = ()
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        for token in stream:
+            yield token.update(value=token.value.lower())
+
+
+def _case_insensitive(cls: type[DomainParser] | type[ProblemParser]) -> Any:
+    """The `pddl` package's parser ``cls`` on its own grammar, matching keywords in any case
+    (Lark's global ``re.I``) and handing the transformer lower-case tokens: PDDL is
+    case-insensitive (``(:INIT (CLEAR A))``), and no text is rewritten before parsing."""
+
+    class Parser(cls):  # type: ignore[valid-type,misc]
+        def __init__(self) -> None:
+            Transformer.__init__(self)
+            self._transformer = self.transformer_cls()
+            self._parser = Lark(
+                GRAMMAR_FILE.read_text(),
+                parser="lalr",
+                import_paths=[PARSERS_DIRECTORY],
+                start=self.start_symbol,
+                transformer=self._transformer,
+                g_regex_flags=re.IGNORECASE,
+                postlex=_Lowered(),
+            )
+
+    return Parser()
+
+
 def _parse(kind: str, text: str) -> PddlDomain | PddlProblem:
     """Parse ``text`` with a clean parser of ``kind`` ("domain" or "problem"); a parser that
     raised is discarded (see `_PARSERS`)."""
     with _PARSE_LOCK:
         parser = _PARSERS.get(kind)
         if parser is None:
-            parser = _PARSERS[kind] = DomainParser() if kind == "domain" else ProblemParser()
+            parser = _PARSERS[kind] = _case_insensitive(
+                DomainParser if kind == "domain" else ProblemParser
+            )
         try:
             return parser(text)
         except BaseException:
