@@ -177,8 +177,12 @@ def _parse_leniently(
             return _parse(kind, text)
         except PDDLMissingRequirementError as e:
             req = str(e.requirement)
-            if req in _requirements_of(text):
-                break  # the parser still refuses: do not loop
+            if req in _requirements_of(text):  # declared, and still refused: do not loop
+                raise MalformedTask(
+                    f"cannot parse PDDL file {source}: the pddl parser refuses {req} here even "
+                    "when it is declared (a limitation of the `pddl` package: e.g. quantified "
+                    "goals in a problem file)"
+                ) from e
             text = _add_requirement(text, req, after=header)
             if not quiet:  # a problem file inherits its domain's requirements: no news
                 notes.append(f"{source}: uses {req} without declaring it; added")
@@ -497,8 +501,9 @@ def _convert_problem(
         )
     init: set[m.Atom] = set()
     for fact in p.init:
-        if isinstance(fact, pp.Predicate):
-            init.add((fact.name.lower(), *(_term(t) for t in fact.terms)))
+        if not isinstance(fact, pp.Predicate):  # e.g. (= (moves) 0): a numeric fluent
+            raise ValueError(f"numeric fluents are not supported ({fact} in :init)")
+        init.add((fact.name.lower(), *(_term(t) for t in fact.terms)))
     goal = _formula(p.goal) if p.goal is not None else m.TRUE
     problem_notes = list(notes)
     if str(p.domain_name).lower() != domain.name:

@@ -1,0 +1,5 @@
+(define (problem one) (:domain rooms)
+  (:objects ball1 - ball rooma roomb - room left - gripper)
+  ; (:init (at ball1 roomb)) is not the start
+  (:init (at-robby rooma) (at ball1 rooma) (free left))
+  (:goal (and (at ball1 roomb))))

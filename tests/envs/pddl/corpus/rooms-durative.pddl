@@ -1,0 +1,7 @@
+(define (domain rooms)
+  (:requirements :strips :typing :durative-actions)
+  (:types room)
+  (:predicates (at-robby ?r - room))
+  (:durative-action move :parameters (?from ?to - room) :duration (= ?duration 1)
+    :condition (at start (at-robby ?from))
+    :effect (and (at end (at-robby ?to)) (at start (not (at-robby ?from))))))
