@@ -1,10 +1,10 @@
 """Answer shapes real models produce, and the call the agent takes from each (or none).
 
-The rule (the paper's agent): one line of Python per step. An answer is first cut as the
-LLM layer's "first_line" stop rule cuts it (`first_line_reply`), then the first call of a
-known action in what is left is taken (`parse_action`). So when an answer holds several
-candidate lines, the first line that holds a call wins: the model's first commitment, the
-line a real stop sequence would have ended the generation after.
+The rule (the paper's agent): one line of Python per step. The LLM layer takes a reasoning
+model's thinking out (`split_reasoning`) and its "first_line" stop rule cuts the answer
+(`first_line_reply`); then the first call of a known action in what is left is taken
+(`parse_action`). So when an answer holds several candidate lines, the first line wins:
+the model's first commitment, the line a real stop sequence ends the generation after.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from learnact.agents.parsing import first_line_reply, parse_action
+from learnact.llm.types import split_reasoning
 
 KNOWN = {"pick", "move", "drop", "carry", "check_valid_actions", "go_to", "take", "put"}
 P = "pick('ball1', 'rooma', 'left')"
@@ -66,6 +67,11 @@ CORPUS: list[tuple[str, str | None]] = [
     (f"I should pick up the ball first.\n{P}", None),
     (f"Let me think. The ball is in rooma.\n\n```python\n{P}\n```", None),
     (f"The next action is {P}.", P),
+    # a reasoning model's thinking (taken out by the LLM layer before parsing)
+    (f"<think>\nThe ball is in rooma.\n</think>\n\n{P}", P),
+    (f"<think>move first? no.</think>{P}", P),
+    (f"<think>\n{M} would be wrong\n</think>\n{P}", P),  # a call inside the thinking
+    ("<think>\nstill thinking when the tokens ran out", None),
     # chat-template leftovers
     (f"{P}<|im_end|>", P),
     (f"{P}</s>", P),
@@ -101,5 +107,6 @@ def test_the_corpus_is_large_enough():
 
 @pytest.mark.parametrize(("answer", "expected"), CORPUS, ids=[a[:40] for a, _ in CORPUS])
 def test_answer_shapes(answer, expected):
-    call = parse_action(first_line_reply(answer), KNOWN)
+    # As `Model.complete` and the agent do: thinking out, the first line, the first call.
+    call = parse_action(first_line_reply(split_reasoning(answer)[0]), KNOWN)
     assert (call.code if call else None) == expected
