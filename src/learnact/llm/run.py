@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from learnact.errors import BadInput, LearnactError
+from learnact.llm.model import Model
 from learnact.llm.types import Completion, approx_tokens
 from learnact.llm.usage import Usage
 
@@ -178,8 +179,6 @@ class RunModel:
 
 def _complete(model: ChatModel, messages: Any, *, run: str | None, **kw: Any) -> Completion:
     """Call ``model`` with the run label when it takes one (`Model` does)."""
-    from learnact.llm.model import Model
-
     if isinstance(model, Model):
         return model.complete(messages, run=run, **kw)
     return model.complete(messages, **kw)

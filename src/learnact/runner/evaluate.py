@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -66,7 +67,7 @@ def evaluate(
     writer = TrajectoryWriter(out_dir) if out_dir else None
     actor = RunModel(model, str(out_dir) if out_dir else None)
     if setup.learner is not None:
-        setup.learner = actor.sibling(setup.learner)
+        setup = dataclasses.replace(setup, learner=actor.sibling(setup.learner))
     agent = build_agent(method, family, RunContext(actor, sandbox, writer), setup)
     records = []
     for task in tasks:

@@ -40,8 +40,9 @@ def learn_library(
     out = Path(out_dir)
     journal = Journal(out, on_event=on_event)
     ctx = LearnContext.for_run(learner_model, actor_model, sandbox, journal, run=str(out))
-    result = Learner(family, ctx, cfg).learn()
-    train = list(cfg.train_tasks if cfg.train_tasks is not None else family.split.train)
+    learner = Learner(family, ctx, cfg)
+    result = learner.learn()
+    train = learner.train_tasks
     library = None
     if result.best is not None:
         library = result.best.library

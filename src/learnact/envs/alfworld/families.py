@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from learnact.envs.alfworld import known_sets, locate
@@ -28,13 +29,22 @@ class AlfworldFamily(TaskFamily):
     state_observations = False  # observations are events, not the whole state
     concurrency = "serialized"  # TextWorld's parsers are module-level (engine.ENGINE_LOCK)
     decompose_creation = True  # the learner uses the paper's "decompose" creation prompt
-    #: every split in the data directory with its number of game folders of this task
-    #: type (``{"valid_unseen": 24, ...}``), for `learnact envs`
-    splits_found: dict[str, int] = {}  # set per instance by alfworld_family
+    #: the ALFWorld data directory the games came from (set by `alfworld_family`)
+    alfworld_dir: Path | None = None
+
+    def splits_found(self) -> dict[str, int]:
+        """Every split in the data directory with its game files of this task type
+        (``{"valid_unseen": 24, ...}``): globbed when a listing asks, not at start-up."""
+        if self.alfworld_dir is None:
+            return {}
+        return {
+            s: locate.count_games(locate.split_dir(self.alfworld_dir, s), self.kind)
+            for s in locate.splits(self.alfworld_dir)
+        }
 
     def describe(self) -> dict[str, Any]:
         """`TaskFamily.describe` plus ``data_split`` (the split in use) and ``splits``."""
-        return {**super().describe(), "data_split": self.data_split, "splits": self.splits_found}
+        return {**super().describe(), "data_split": self.data_split, "splits": self.splits_found()}
 
     def __init__(
         self,
@@ -154,8 +164,5 @@ def alfworld_family(
         warnings=tuple(warnings),
     )
     family = AlfworldFamily(kind, games, split_obj, source, split)
-    family.splits_found = {
-        s: locate.count_games(locate.split_dir(alfworld_dir, s), kind)
-        for s in locate.splits(alfworld_dir)
-    }
+    family.alfworld_dir = alfworld_dir
     return family
