@@ -181,6 +181,7 @@ class ActAgent:
     ) -> None:
         first = episode.reset()
         record.goal, record.first_observation = first.goal, first.observation
+        record.start_progress = episode.progress
         history = History(
             window=cfg.history_window or self.family.history_window,
             token_budget=cfg.history_tokens,

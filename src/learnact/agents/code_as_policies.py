@@ -137,6 +137,7 @@ class CodeAsPoliciesAgent:
         try:
             first = episode.reset()
             record.goal, record.first_observation = first.goal, first.observation
+            record.start_progress = episode.progress
             messages = self.messages(first.goal, first.observation)
             prompt_ref = self.writer.add_prompt(messages) if self.writer else None
             started = time.perf_counter()

@@ -63,6 +63,9 @@ class EpisodeRecord:
     steps: list[StepRecord] = field(default_factory=list)
     won: bool = False
     progress: float | None = None
+    # The progress rate of the starting state (goal conditions already true before any
+    # step), so that reports can say what an episode gained rather than where it ended.
+    start_progress: float | None = None
     goal: str = ""
     first_observation: str = ""
     phase: str = "test"  # "train" for episodes a method learns from (e.g. Reflexion)
@@ -83,8 +86,8 @@ class EpisodeRecord:
 
     def summary(self) -> dict[str, Any]:
         """The episode's headline figures (the run store's ``episodes`` row): who and what, ``won``,
-        ``progress``, step and basic-action counts, prompt and completion tokens summed over the
-        steps, and ``error``."""
+        ``progress`` and ``start_progress`` (before the first step), step and basic-action
+        counts, prompt and completion tokens summed over the steps, and ``error``."""
         return {
             "family": self.family,
             "task": self.task,
@@ -94,6 +97,7 @@ class EpisodeRecord:
             "phase": self.phase,
             "won": self.won,
             "progress": self.progress,
+            "start_progress": self.start_progress,
             "steps": self.n_steps,
             "basic_actions": self.n_basic_actions,
             "prompt_tokens": sum(s.prompt_tokens for s in self.steps),
