@@ -56,6 +56,10 @@ class LearnSettings(_Strict):
     temperature: float = Field(_C.temperature, ge=0.0)
     max_fix_tries: int = Field(_C.max_fix_tries, ge=0)
     max_tokens: int = Field(_C.max_tokens, ge=1)
+    describe_max_tokens: int = Field(_C.describe_max_tokens, ge=1)
+    example_max_tokens: int = Field(_C.example_max_tokens, ge=1)
+    # Revisions per round; unset: as many as there are candidates (the paper).
+    revisions: int | None = Field(_L.revisions, ge=1)
     # Caps on each learner run's own LLM use (learner + actor; cached calls count).
     budget_calls: int | None = Field(_L.budget_calls, ge=1)
     budget_tokens: int | None = Field(_L.budget_tokens, ge=1)
@@ -175,10 +179,13 @@ class Experiment(_Strict):
                 temperature=s.temperature,
                 seed=seed,
                 max_tokens=s.max_tokens,
+                describe_max_tokens=s.describe_max_tokens,
+                example_max_tokens=s.example_max_tokens,
             ),
             train_tasks=ordered(select_tasks(family, s.train_tasks, "train"), seed),
             train_steps=s.train_steps,
             rounds=s.rounds,
+            revisions=s.revisions,
             budget_calls=s.budget_calls,
             budget_tokens=s.budget_tokens,
             agent=self.agent_config(seed),
