@@ -18,8 +18,8 @@ LIB_DIR = resources.files("learnact.library") / "examples" / "gripper"
 
 @pytest.fixture
 def gripper():
-    # 2 balls; task 0: robby and both balls in roomb, ball1 must go to rooma.
-    return make_family("pddl-gen/gripper[size=2,tasks=3]")
+    # 1 ball; task 0: robby and ball1 in roomb, ball1 must go to rooma.
+    return make_family("pddl-gen/gripper[size=1,tasks=3]")
 
 
 @pytest.fixture

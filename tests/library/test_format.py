@@ -73,7 +73,7 @@ def test_unknown_calls_are_refused():
 
 
 def test_bind_calls_learned_actions_through_the_sandbox():
-    family = make_family("pddl-gen/gripper[size=2,tasks=3]")
+    family = make_family("pddl-gen/gripper[size=1,tasks=3]")
     episode = family.make_episode(0)
     episode.reset()
     with bind(ActionLibrary.from_source(SOURCE), family, episode) as actions:

@@ -86,3 +86,52 @@ def test_bad_options():
         registry.make_family("pddl-gen/gripper[colour=red]")
     with pytest.raises(BadInput, match="at least 1"):
         registry.make_family("pddl-gen/barman[tasks=0]")
+
+
+LADDER_SIZES = {
+    "gripper": (1, 2, 4, 8, 16),
+    "blockworld": (2, 3, 5, 8),
+    "tyreworld": (1, 2, 3, 5),
+    "barman": (1, 2, 4),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_goal_condition_holds_at_the_start_and_the_plan_wins(kind):
+    """Every task of every domain, at several sizes and the default ones: the initial state
+    satisfies none of the goal's conditions (progress starts at 0), and the plan wins."""
+    specs = [f"pddl-gen/{kind}[tasks=12,seed=3]"]
+    specs += [f"pddl-gen/{kind}[tasks=12,size={n}]" for n in LADDER_SIZES[kind]]
+    for spec in specs:
+        family = registry.make_family(spec)
+        for i in range(len(family.tasks)):
+            task = family.task(i)
+            assert task.fraction(frozenset(task.initial_state)) == 0.0, (spec, i)
+            last = play(family, i)
+            assert last.won and last.progress == 1.0, (spec, i)
+
+
+def test_tasks_are_distinct_where_the_size_allows():
+    family = registry.make_family("pddl-gen/gripper[tasks=13,size=4]")
+    assert len({t.sha256 for t in family.tasks}) == 13 and not family.source.warnings
+    tiny = registry.make_family("pddl-gen/gripper[tasks=6,size=1]")
+    assert len(tiny.tasks) == 6
+    assert tiny.source.warnings == (
+        "only 4 of the 6 generated gripper problems are distinct at this size; the others "
+        "repeat them",
+    )
+
+
+def test_gripper_tasks_have_agentboards_shape():
+    """Every ball must cross to the other room, as in AgentBoard's problems."""
+    for i in range(10):
+        text = generate("gripper", i, 0, 5).text
+        init, goal = text.split("(:goal")
+        for b in range(1, 6):
+            start = "rooma" if f"(at ball{b} rooma)" in init else "roomb"
+            assert f"(at ball{b} {'roomb' if start == 'rooma' else 'rooma'})" in goal
+
+
+def test_blockworld_needs_two_blocks():
+    with pytest.raises(BadInput, match="at least 2"):
+        registry.make_family("pddl-gen/blockworld[size=1]")

@@ -4,6 +4,19 @@
 plus a plan (commands) that solves it, so solvability is checked by simply playing the
 plan. Default sizes vary per task within AgentBoard's ranges; ``size`` fixes the main
 size (balls, blocks, hubs, goal shots) and may be much larger.
+
+Problems take the shape of AgentBoard's problems of the same domain, and no goal
+condition holds in the initial state (so a progress rate measures what the agent did,
+not where it started):
+
+* gripper: every ball must cross to the other room (AgentBoard's start all balls in
+  rooma; here each ball's side and Robby's room are drawn, which gives distinct
+  problems of one size);
+* blockworld: random towers; the goal is the ``on`` facts of other random towers that do
+  not already hold (a partial goal, as AgentBoard's);
+* tyreworld: every hub's flat wheel is replaced by an inflated spare from the boot and the
+  flat put away (the spares are assigned to hubs in a drawn order);
+* barman: shots filled with a cocktail or an ingredient, from clean empty shots.
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ from learnact.errors import BadInput
 # Default (min, max) main size per task type, after AgentBoard's problem sets.
 DEFAULT_SIZES = {"gripper": (4, 12), "blockworld": (3, 7), "tyreworld": (1, 3), "barman": (1, 3)}
 MAX_SIZE = 500  # a sanity bound: bigger problems make unreadable observations
+MIN_SIZES = {"blockworld": 2}  # one block has no goal that does not already hold
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,8 @@ class Generated:
     text: str  # PDDL problem
     plan: tuple[str, ...]  # commands reaching the goal
     size: int
+    #: the problem itself (objects, init and goal facts as sets): equal keys, same problem
+    key: tuple[frozenset[str], frozenset[str], frozenset[str]]
 
 
 def generate(kind: str, index: int, seed: int = 0, size: int | None = None) -> Generated:
@@ -39,9 +55,40 @@ def generate(kind: str, index: int, seed: int = 0, size: int | None = None) -> G
     n = size if size is not None else rng.randint(*DEFAULT_SIZES[kind])
     if not 1 <= n <= MAX_SIZE:
         raise BadInput(f"size must be between 1 and {MAX_SIZE} (got {n})")
+    if n < MIN_SIZES.get(kind, 1):
+        raise BadInput(f"{kind} needs a size of at least {MIN_SIZES[kind]} (got {n})")
     name = f"{kind}-s{seed}-{index}"
     objects, init, goal, plan = _GENERATORS[kind](rng, n)
-    return Generated(name, problem_text(name, kind, objects, init, goal), tuple(plan), n)
+    key = (
+        frozenset(o for objs in objects.values() for o in objs),
+        frozenset(init),
+        frozenset(goal),
+    )
+    return Generated(name, problem_text(name, kind, objects, init, goal), tuple(plan), n, key)
+
+
+def generate_distinct(
+    kind: str, count: int, seed: int = 0, size: int | None = None, *, tries: int = 50
+) -> tuple[list[Generated], int]:
+    """``count`` problems of ``kind``: `generate` for indices 0, 1, 2, ... skipping a problem equal
+    to an earlier one (same objects, init and goal), at most ``tries * count`` draws. Small sizes
+    have few distinct problems (gripper with 1 ball: 4); the rest are then filled with repeats in
+    draw order. Returns the problems and how many of them are distinct. Raises as `generate`."""
+    seen: set[tuple[frozenset[str], frozenset[str], frozenset[str]]] = set()
+    distinct: list[Generated] = []
+    repeats: list[Generated] = []
+    for index in range(tries * count):
+        if len(distinct) == count:
+            break
+        g = generate(kind, index, seed, size)
+        if g.key in seen:
+            if len(repeats) < count:
+                repeats.append(g)
+            continue
+        seen.add(g.key)
+        distinct.append(g)
+    n_distinct = len(distinct)
+    return distinct + repeats[: count - n_distinct], n_distinct
 
 
 def problem_text(
@@ -65,21 +112,21 @@ def _gripper(rng: random.Random, n: int) -> Spec:
     rooms = ["rooma", "roomb"]
     balls = [f"ball{i}" for i in range(1, n + 1)]
     start = {b: rng.choice(rooms) for b in balls}
-    target = {b: rng.choice(rooms) for b in balls}
-    if start == target:  # at least one ball has to move
-        target[balls[0]] = rooms[1] if start[balls[0]] == rooms[0] else rooms[0]
+    target = {b: rooms[1] if start[b] == rooms[0] else rooms[0] for b in balls}  # all cross
     robby = rng.choice(rooms)
     init = [f"(at-robby {robby})", "(free left)", "(free right)"]
     init += [f"(at {b} {start[b]})" for b in balls]
     plan: list[str] = []
-    for b in balls:
-        if start[b] == target[b]:
-            continue
-        if robby != start[b]:
-            plan.append(f"move {robby} {start[b]}")
-        plan += [f"pick {b} {start[b]} left", f"move {start[b]} {target[b]}"]
-        plan.append(f"drop {b} {target[b]} left")
-        robby = target[b]
+    for room in rooms:  # two balls a trip, from one room, then the other
+        here = [b for b in balls if start[b] == room]
+        for i in range(0, len(here), 2):
+            pair = list(zip(here[i : i + 2], ("left", "right"), strict=False))
+            if robby != room:
+                plan.append(f"move {robby} {room}")
+            plan += [f"pick {b} {room} {g}" for b, g in pair]
+            plan.append(f"move {room} {target[here[i]]}")
+            plan += [f"drop {b} {target[b]} {g}" for b, g in pair]
+            robby = target[here[i]]
     objects = {"room": rooms, "ball": balls, "gripper": ["left", "right"]}
     return objects, init, [f"(at {b} {target[b]})" for b in balls], plan
 
@@ -104,14 +151,16 @@ def _on_facts(towers: list[list[str]]) -> list[str]:
 def _blockworld(rng: random.Random, n: int) -> Spec:
     blocks = [f"b{i}" for i in range(1, n + 1)]
     start = _towers(rng, blocks)
+    held = set(_on_facts(start))
+    goal: list[str] = []
     for _ in range(100):
         target = _towers(rng, blocks)
-        goal = _on_facts(target)
-        if goal and not set(goal) <= set(_on_facts(start)):
+        goal = [f for f in _on_facts(target) if f not in held]  # nothing true at the start
+        if goal:
             break
-    else:  # tiny problems: stack everything into one tower in name order
-        target = [blocks]
-        goal = _on_facts(target)
+    else:  # tiny problems: one tower in an order that does not hold (reversed if it does)
+        target = [blocks if f"(on {blocks[1]} {blocks[0]})" not in held else blocks[::-1]]
+        goal = [f for f in _on_facts(target) if f not in held]
     init = ["(arm-empty)"]
     init += [f"(on-table {t[0]})" for t in start] + _on_facts(start)
     init += [f"(clear {t[-1]})" for t in start]
@@ -134,10 +183,14 @@ def _tyreworld(rng: random.Random, n: int) -> Spec:
     init.append("(closed boot)")
     goal: list[str] = []
     plan = ["open boot", "fetch wrench boot", "fetch jack boot", "fetch pump boot"]
-    for hub, nut, spare, flat in zip(hubs, nuts, spares, flats, strict=True):
+    for spare in spares:
         init += [f"(intact {spare})", f"(in {spare} boot)", f"(not-inflated {spare})"]
+    for hub, nut, flat in zip(hubs, nuts, flats, strict=True):
         init += [f"(on {flat} {hub})", f"(on-ground {hub})", f"(tight {nut} {hub})"]
         init.append(f"(fastened {hub})")
+    assigned = spares[:]
+    rng.shuffle(assigned)  # which spare goes on which hub: distinct problems of one size
+    for hub, nut, spare, flat in zip(hubs, nuts, assigned, flats, strict=True):
         goal += [f"(on {spare} {hub})", f"(inflated {spare})", f"(in {flat} boot)"]
         plan += [
             f"fetch {spare} boot",
