@@ -15,12 +15,14 @@ from learnact.cli import (
     doctor_cmd,
     envs_cmd,
     eval_cmd,
+    export_cmd,
     learn_cmd,
     library_cmd,
     models_cmd,
     play_cmd,
     quickstart_cmd,
     report_cmd,
+    serve_cmd,
     trace_cmd,
 )
 from learnact.cli.console import show_warning
@@ -57,11 +59,13 @@ data_cmd.register(app)
 eval_cmd.register(app)
 learn_cmd.register(app)
 library_cmd.register(app)
+export_cmd.register(library_cmd.library_app)
 models_cmd.register(app)
 quickstart_cmd.register(app)
 trace_cmd.register(app)
 compare_cmd.register(app)
 report_cmd.register(app)
+serve_cmd.register(app)
 
 
 def _quiet_logs() -> None:
