@@ -27,6 +27,7 @@ JsonType = Literal["string", "integer", "number"]
 #: What both APIs accept as a tool name (OpenAI: ^[a-zA-Z0-9_-]{1,64}$; Anthropic the same).
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ANNOTATION_TYPES: dict[str, JsonType] = {"str": "string", "int": "integer", "float": "number"}
+_ARTICLE: dict[JsonType, str] = {"string": "a", "integer": "an", "number": "a"}
 _PY_TYPES: dict[JsonType, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -102,7 +103,7 @@ class ActionTool:
             value = args[p.name]
             if isinstance(value, bool) or not isinstance(value, _PY_TYPES[p.type]):
                 raise BadInput(
-                    f"argument {p.name} of {self.name}() must be a {p.type}, "
+                    f"argument {p.name} of {self.name}() must be {_ARTICLE[p.type]} {p.type}, "
                     f"got {type(value).__name__} {value!r:.60}"
                 )
             if keywords or len(positional) < self.params.index(p):

@@ -51,7 +51,8 @@ def serve(
     limits: SandboxLimits | None = None,
 ) -> Path:
     """Serve ``family``'s actions and ``library``'s over MCP until the client closes stdio
-    (or, with ``http_port``, until SIGINT/SIGTERM), then end every live episode. Episodes are
+    (or, with ``http_port``, until SIGINT/SIGTERM; SIGTERM raises ``SystemExit(0)``), then
+    end every live episode. Episodes are
     recorded in ``runs_dir/trajectories.jsonl`` (default `default_runs_dir`), the format of
     ``learnact eval --out``; ``task`` is the task a client plays before it calls ``reset``.
     ``timeout_s`` and ``max_basic_actions`` bound each call, as in eval. Returns the runs
@@ -71,9 +72,9 @@ def serve(
         limits=limits,
     )
     sys.stderr.write(f"learnact serve: recording episodes in {out / 'trajectories.jsonl'}\n")
-    # A client stops a stdio server with SIGTERM after closing its input: end the episodes
-    # (and record them) on the way out instead of dying mid-write.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGTERM is how clients (and service managers) stop a server: a normal end (exit 0)
+    # that ends and records the episodes on the way out instead of dying mid-write.
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         server = build_server(episodes, stdio=http_port is None)
         if http_port is None:
@@ -86,5 +87,5 @@ def serve(
     return out
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
