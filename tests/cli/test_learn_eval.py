@@ -105,20 +105,3 @@ def test_eval_bad_input(tmp_path):
     assert r.returncode == 2
     r = run_cli("learn", LIGHTS, "--out", str(tmp_path / "l"), "--selection", "fastest")
     assert r.returncode == 2 and "--selection must be one of full, race" in r.stderr
-
-
-def test_quickstart_with_a_scripted_model(tmp_path):
-    from tests.learning.test_learner import GOOD
-
-    model = _script(
-        tmp_path, "model", [{"purpose": "create_actions", "response": GOOD}, GOAL_CALL, *SUPPORT]
-    )
-    out = tmp_path / "qs"
-    r = run_cli("quickstart", "--model", model, "--family", LIGHTS, "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    assert "NOT the paper's setting" in r.stderr and "[learn]" in r.stderr and "[eval]" in r.stderr
-    assert "learnact" in r.stdout and "pair(a, b)" in r.stdout
-    report = json.loads((out / "report.json").read_text())
-    assert report["results"]["learnact"]["success_rate"] == 1.0
-    assert report["results"]["act"]["success_rate"] == 0.0
-    assert report["usage"]["total"]["calls"] > 0

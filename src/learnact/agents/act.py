@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from learnact import activity
 from learnact.agents.context import RunContext
 from learnact.agents.history import History, Truncation
 from learnact.agents.observe import NOT_VALID, observe
@@ -192,6 +193,15 @@ class ActAgent:
         last_state = first.observation
         max_steps = cfg.max_steps or self.family.step_budget
         for index in range(max_steps):
+            activity.report(
+                "step",
+                family=self.family.name,
+                task=record.task,
+                method=self.method,
+                phase=self.phase,
+                index=index,
+                max_steps=max_steps,
+            )
             messages = self.messages(system, first.goal, history)
             prompt_ref = self.writer.add_prompt(messages) if self.writer else None
             started = time.perf_counter()

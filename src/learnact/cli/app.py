@@ -25,7 +25,7 @@ from learnact.cli import (
     serve_cmd,
     trace_cmd,
 )
-from learnact.cli.console import show_warning
+from learnact.cli.console import ConsoleLogHandler, show_warning, summarise_warnings
 from learnact.cli.errors import run_cli
 
 app = typer.Typer(
@@ -70,8 +70,7 @@ serve_cmd.register(app)
 
 def _quiet_logs() -> None:
     """Library log records as one plain line on stderr (warnings and worse only)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    handler = ConsoleLogHandler()
     root = logging.getLogger("learnact")
     if not root.handlers:
         root.addHandler(handler)
@@ -83,8 +82,14 @@ def main(argv: list[str] | None = None) -> None:
     warnings.showwarning = show_warning
     _quiet_logs()
     command = typer.main.get_command(app)
-    code = run_cli(lambda: command.main(args=argv, prog_name="learnact", standalone_mode=False))
-    sys.exit(code)
+
+    def invoke() -> object:
+        try:
+            return command.main(args=argv, prog_name="learnact", standalone_mode=False)
+        finally:  # before run_cli's one-line error, which stays the last line
+            summarise_warnings()
+
+    sys.exit(run_cli(invoke))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ style tag.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import sys
 from typing import Any
 
@@ -69,15 +71,39 @@ def info(message: str) -> None:
     err.print(message, markup=False)
 
 
-_shown: set[str] = set()
+# Warnings said so far, by shape (digits blanked): the first text and how many came.
+_shown: dict[str, list[Any]] = {}
 
 
 def warn(message: str) -> None:
-    """A warning as one plain line on stderr, each distinct one once."""
+    """A warning as one plain line on stderr, through the same console as the live
+    display (so no stale copies of progress bars are left behind). Each shape of warning
+    (digits aside) is said once; `summarise_warnings` later says how often it came."""
     text = f"warning: {message}"
-    if text not in _shown:
-        _shown.add(text)
-        sys.stderr.write(text + "\n")
+    shape = re.sub(r"\d+", "#", text)
+    if shape in _shown:
+        _shown[shape][1] += 1
+        return
+    _shown[shape] = [text, 1]
+    err.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def summarise_warnings() -> None:
+    """One line per warning that came more than once: how many times, and the first."""
+    for text, count in _shown.values():
+        if count > 1:
+            err.print(f"({count} times in all) {text}", markup=False, highlight=False)
+    _shown.clear()
+
+
+class ConsoleLogHandler(logging.Handler):
+    """Library log records (warnings and worse) as `warn` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            warn(record.getMessage())
+        except Exception:  # a log line must never end the command
+            self.handleError(record)
 
 
 def warn_source(source: Any) -> None:

@@ -71,10 +71,16 @@ class LearnProgress:
     terminal; on a pipe (or with NO_COLOR terminals alike) one plain line per event."""
 
     def __init__(
-        self, candidates: int, rounds: int, episodes_per_candidate: int, prefix: str = ""
+        self,
+        candidates: int,
+        rounds: int,
+        episodes_per_candidate: int,
+        prefix: str = "",
+        progress: Progress | None = None,
     ) -> None:
         self.prefix = prefix
-        self.progress = Progress(
+        # A caller's own live display (one Rich live display at a time) gets the bars.
+        self.progress = progress or Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.syntax import Syntax
@@ -13,12 +14,40 @@ from learnact.cli.console import out, print_json
 from learnact.cli.options import Json
 from learnact.errors import BadInput
 from learnact.library import ActionLibrary
+from learnact.library.format import ACTIONS_FILE
 
 library_app = typer.Typer(help="Inspect action libraries.", no_args_is_help=True)
 
 
 def _load(path: Path) -> ActionLibrary:
+    """The library at ``path``; for a folder that holds libraries (a run directory),
+    `BadInput` naming them."""
+    if path.is_dir() and not (path / ACTIONS_FILE).exists():
+        found = sorted(p.parent for p in path.rglob(ACTIONS_FILE))
+        if found:
+            raise BadInput(
+                f"{path} is not a library but holds {len(found)}: try "
+                + " or ".join(f"`learnact library show {f}`" for f in found[:3])
+            )
     return ActionLibrary.load(path)
+
+
+def stats_line(stats: dict[str, Any]) -> str:
+    """An action's training stats as words: ``"called 6 times in 3 training episodes, 3
+    worked"`` (keys ``calls``, ``succeeded``, ``episodes``; others shown as ``key=value``)."""
+    rest = {k: v for k, v in stats.items() if k not in ("calls", "succeeded", "episodes")}
+    parts = []
+    if "calls" in stats:
+        text = f"called {stats['calls']} time{'s' if stats['calls'] != 1 else ''}"
+        if "episodes" in stats:
+            text += (
+                f" in {stats['episodes']} training episode{'s' if stats['episodes'] != 1 else ''}"
+            )
+        if "succeeded" in stats:
+            text += f", {stats['succeeded']} worked"
+        parts.append(text)
+    parts += [f"{k}={v}" for k, v in rest.items()]
+    return "; ".join(parts)
 
 
 @library_app.command("show")
@@ -32,6 +61,14 @@ def show(directory: Path = typer.Argument(..., metavar="DIR"), json_out: bool = 
     for key in ("learner_model", "actor_model", "learnact_version", "candidate"):
         if key in lib.extra:
             out.print(f"  {key}: {lib.extra[key]}", markup=False)
+    trained = lib.extra.get("training")
+    if isinstance(trained, dict) and "success" in trained:
+        out.print(
+            f"  training: won {trained['success']:.0%} of {trained.get('episodes', '?')} "
+            f"episodes; {trained.get('learned_calls', 0)} learned calls, "
+            f"{trained.get('failed_learned_calls', 0)} failed; score {trained.get('total', 0):.2f}",
+            markup=False,
+        )
     for a in lib.actions:
         out.print(
             f"\n{a.signature}  v{a.version} ({a.origin}, {a.author})", style="bold", markup=False
@@ -40,7 +77,7 @@ def show(directory: Path = typer.Argument(..., metavar="DIR"), json_out: bool = 
         for note in a.notes:
             out.print(f"  note: {note}", markup=False)
         if a.stats:
-            out.print(f"  training: {a.stats}", markup=False)
+            out.print(f"  training: {stats_line(a.stats)}", markup=False)
     out.print("")
     out.print(Syntax(lib.source, "python", theme="ansi_dark", line_numbers=True))
 

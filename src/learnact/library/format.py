@@ -244,10 +244,16 @@ class ActionLibrary:
         that version is loaded from the journal all the same); ``load_warnings`` says so.
         Hand edits are detected and recorded as new versions (``from_source``).
 
-        Raises ``BadInput`` when ``actions.py`` is missing or does not parse, when
-        ``library.json`` is not a JSON object, or on any error ``from_source`` raises.
+        Raises ``BadInput`` when ``directory`` does not exist, ``actions.py`` is missing or
+        does not parse, when ``library.json`` is not a JSON object, or on any error
+        ``from_source`` raises.
         """
         d = Path(directory)
+        if not d.exists():
+            raise BadInput(
+                f"no such library: {d} does not exist (learn one first: "
+                "`learnact learn FAMILY --out DIR` writes DIR/library)"
+            )
         pending, notes = _finish_interrupted_save(d)
         code_path, meta_path = d / ACTIONS_FILE, d / META_FILE
         code = pending.get(ACTIONS_FILE)

@@ -1,8 +1,11 @@
 """The quickstart experiment: learn actions on a few training tasks, then evaluate
-LearnAct against Act on a few held-out tasks, and write ``report.json``.
+LearnAct against Act on a few held-out tasks.
 
-Sized by a `Profile`; the "quick" profile fits a laptop CPU and is not the paper's
-setting. `learnact quickstart` is this with a live view.
+It is an ordinary experiment (`learnact.runner.run_experiment`) sized by a `Profile`, so
+its folder is a run like any other: ``learnact report DIR --html``, ``learnact trace show
+DIR`` and ``learnact library show DIR`` read it, and running it again continues it. The
+"quick" profile fits a laptop CPU and is not the paper's setting. `learnact quickstart`
+is this with a live view.
 """
 
 from __future__ import annotations
@@ -10,22 +13,20 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from learnact.agents.act import AgentConfig
-from learnact.agents.context import StepSandbox
-from learnact.agents.methods import MethodSetup
-from learnact.agents.trajectory import EpisodeRecord
-from learnact.envs.base import TaskFamily
 from learnact.learning.creation import CreationConfig
-from learnact.learning.learner import LearnConfig, LearnResult
-from learnact.library import ActionLibrary
-from learnact.llm.model import Model
-from learnact.llm.run import ChatModel, RunModel
-from learnact.runner.evaluate import evaluate, write_json_atomic
-from learnact.runner.learn import learn_library
+from learnact.learning.learner import LearnConfig
+from learnact.llm.spec import DEFAULT_MODEL
+from learnact.runner import verdict
+from learnact.runner.evaluate import write_json_atomic
+from learnact.runner.experiment import Experiment, FamilyEntry, LearnSettings
+from learnact.runner.run import RunEvent, RunResult, run_experiment
+from learnact.runner.store import STORE_NAME, RunStore
+from learnact.runner.units import WorkerSettings
+from learnact.runner.verdict import MethodOutcome, outcomes
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,14 @@ class Profile:
     describe_tokens: int
     example_tokens: int
 
-    def describe(self) -> str:
-        """One line saying how big this profile is (printed before a quickstart)."""
+    def describe(self, family: str | None = None) -> str:
+        """One line saying how big this profile is (printed before a quickstart), on
+        ``family`` (default: the profile's)."""
         return (
             f"profile '{self.name}': {self.candidates} candidates, {self.rounds} round(s) of "
             f"{self.revisions} revision(s), "
-            f"{self.train_tasks} training and {self.test_tasks} test tasks of {self.family}, "
+            f"{self.train_tasks} training and {self.test_tasks} test tasks of "
+            f"{family or self.family}, "
             f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
         )
 
@@ -88,85 +91,104 @@ QUICK = Profile(
 
 @dataclass
 class QuickstartResult:
-    """What a quickstart produced: the learner's result, the library (``None`` when no
-    candidate passed validation), the evaluation results per method
-    (`learnact.runner.evaluate.evaluate`) and the report written to ``report.json``."""
+    """What a quickstart produced: the run (`RunResult`: summary and report), the
+    library's folder (``None`` when no candidate passed validation), the verdict
+    (`learnact.runner.verdict`) and the short report written to ``report.json``."""
 
-    learned: LearnResult
-    library: ActionLibrary | None
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run: RunResult
+    library: Path | None
+    outcomes: list[MethodOutcome] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        """One sentence saying what the run shows (`learnact.runner.verdict.sentence`)."""
+        return verdict.sentence(self.outcomes)
+
+
+def quickstart_experiment(
+    profile: Profile = QUICK,
+    model: str = DEFAULT_MODEL,
+    family: str | None = None,
+    data_dir: str | None = None,
+) -> Experiment:
+    """The `Experiment` a quickstart runs: Act and LearnAct (``model`` in every role) on
+    the first ``profile.test_tasks`` test tasks of ``family`` (default: the profile's),
+    the learner on its first ``profile.train_tasks`` training tasks."""
+    return Experiment(
+        name="quickstart",
+        families=[FamilyEntry(name=family or profile.family)],
+        methods=["act", "learnact"],
+        tasks=f"first:{profile.test_tasks}",
+        model=model,
+        data_dir=data_dir,
+        max_steps=profile.test_steps,
+        learn=LearnSettings(
+            candidates=profile.candidates,
+            rounds=profile.rounds,
+            revisions=profile.revisions,
+            train_tasks=f"first:{profile.train_tasks}",
+            train_steps=profile.train_steps,
+            max_tokens=profile.max_tokens,
+            describe_max_tokens=profile.describe_tokens,
+            example_max_tokens=profile.example_tokens,
+        ),
+    )
 
 
 def run_quickstart(
-    family: TaskFamily,
-    model: ChatModel,
-    sandbox: StepSandbox,
+    experiment: Experiment,
     out_dir: str | os.PathLike[str],
     *,
-    profile: Profile = QUICK,
-    on_learn_event: Callable[[int, dict[str, Any]], None] | None = None,
-    on_episode: Callable[[str, EpisodeRecord], None] | None = None,
-    say: Callable[[str], None] = lambda _line: None,
+    settings: WorkerSettings | None = None,
+    on_event: Callable[[RunEvent], None] | None = None,
 ) -> QuickstartResult:
-    """Learn with ``model`` in both roles on the first training tasks of ``family``, then
-    play Act and LearnAct on the first test tasks; everything goes under ``out_dir``
-    (``library/``, ``eval-<method>/``, ``report.json``). ``say`` gets progress lines,
-    ``on_episode(method, record)`` each test episode."""
+    """Run ``experiment`` (`quickstart_experiment`) into the run directory ``out_dir``
+    (continued when it already holds this quickstart), then write ``report.json``
+    beside the run store: the families, tasks, per-method results, the verdict, the
+    library's path and the LLM usage. Raises what `run_experiment` raises (`BadInput`,
+    `RunRefused` for a folder that holds another run)."""
     started = time.monotonic()
     out = Path(out_dir)
-    train = list(family.split.train)[: profile.train_tasks]
-    test = list(family.split.test)[: profile.test_tasks]
-    learned, library = learn_library(
-        family, model, model, sandbox, profile.learn_config(train), out, on_learn_event
-    )
-    done = QuickstartResult(learned, library)
-
-    def episode_done(method: str) -> Callable[[EpisodeRecord], None] | None:
-        if on_episode is None:
-            return None
-        report = on_episode
-        return lambda record: report(method, record)
-
-    for method in ("act", "learnact"):
-        if method == "learnact" and library is None:
-            say("[eval] no learned library (every candidate failed validation): skipping learnact")
-            continue
-        say(f"[eval] {method} on test tasks {test}")
-        setup = MethodSetup(library=library, config=AgentConfig(max_steps=profile.test_steps))
-        done.results[method] = evaluate(
-            family,
-            method,
-            model,
-            sandbox,
-            test,
-            setup,
-            out_dir=out / f"eval-{method}",
-            on_episode=episode_done(method),
-        )
+    run = run_experiment(experiment, out, settings=settings, on_event=on_event)
+    family = experiment.families[0].name
+    found = outcomes(out, family)
+    library = _library_dir(out, family)
+    done = QuickstartResult(run, library, found)
+    rep = run.report or {}
     done.report = {
-        "profile": asdict(profile),
-        "model": model.spec,
-        "family": family.name,
-        "train_tasks": train,
-        "test_tasks": test,
-        "library": str(out / "library") if library else None,
-        "learning": {
-            "best": learned.best.id if learned.best else None,
-            "stopped": learned.stopped,
-        },
+        "model": experiment.model,
+        "family": family,
         "results": {
-            m: {k: v for k, v in r.items() if k != "tasks"} for m, r in done.results.items()
+            m: _headline(c) for m, c in (rep.get("cells", {}).get(family) or {}).items() if c
         },
-        "usage": _usage(model),
+        "verdict": verdict.to_dict(found),
+        "library": str(library) if library else None,
+        "run_store": str(out / STORE_NAME),
+        "usage": rep.get("usage"),
+        "complete": rep.get("complete"),
         "wall_time_s": round(time.monotonic() - started, 1),
     }
     write_json_atomic(out / "report.json", done.report)
     return done
 
 
-def _usage(model: ChatModel) -> dict[str, Any] | None:
-    """The model's whole usage (learning and evaluation), when it keeps one."""
-    if isinstance(model, Model | RunModel):
-        return model.usage.to_dict()
-    return None  # a stand-in model that keeps no usage
+def _library_dir(run_dir: Path, family: str) -> Path | None:
+    """The folder of the library learned for ``family`` (seed 0), if one was learned."""
+    with RunStore(run_dir) as store:
+        lib = store.library(family, 0)
+    if not lib or not lib.get("path"):
+        return None
+    return run_dir / lib["path"]
+
+
+def _headline(cell: dict[str, Any]) -> dict[str, Any]:
+    """A report cell's headline figures (the run report holds the rest)."""
+    s, p = cell.get("success") or {}, cell.get("progress") or {}
+    return {
+        "episodes": cell["episodes"],
+        "success_rate": s.get("mean"),
+        "success_ci95": s.get("ci95"),
+        "progress_rate": p.get("mean"),
+        "mean_steps": cell["mean_steps"],
+    }

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from learnact import activity
 from learnact.errors import BadInput
 from learnact.llm.errors import LLMError, LLMRequestRejected
 from learnact.llm.types import RawCompletion, Request, first_line_end
@@ -106,6 +107,8 @@ class LlamaBackend:
 
             def counting_eval(tokens: Any) -> None:
                 evaluated.append(len(tokens))
+                if len(evaluated) > 1:  # the first eval is the prompt; then one per token
+                    activity.report("tokens", purpose=request.purpose, tokens=len(evaluated) - 1)
                 original_eval(tokens)
 
             llm.eval = counting_eval
