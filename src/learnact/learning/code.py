@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +47,33 @@ def extract_code(text: str) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
+# A comment that claims what running the code printed ("# Observation: ball1 is at
+# roomb"): small models invent these, and nothing has run when they write them.
+_CLAIM = re.compile(r"#\s*(observations?|obs|output|result|expected(\s+\w+)?)\s*[:=]", re.I)
+
+
+def without_claimed_observations(code: str) -> str:
+    """``code`` without comments that claim an observation or output (`_CLAIM`): a whole
+    comment line goes, a trailing one is cut from its line. Code that does not tokenize
+    is returned as it is (the parser reports it)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    lines = code.splitlines(keepends=True)
+    drop: set[int] = set()
+    for tok in tokens:
+        if tok.type != tokenize.COMMENT or not _CLAIM.match(tok.string):
+            continue
+        row, col = tok.start[0] - 1, tok.start[1]
+        before = lines[row][:col]
+        if before.strip():
+            lines[row] = before.rstrip() + "\n"
+        else:
+            drop.add(row)
+    return "".join(line for i, line in enumerate(lines) if i not in drop)
+
+
 def parse_proposal(
     text: str,
     basic_actions: set[str],
@@ -63,7 +92,7 @@ def parse_proposal(
     the ones an extended library uses): it is left out, and an answer of nothing but
     such functions is refused.
     """
-    code = extract_code(text)
+    code = without_claimed_observations(extract_code(text))
     if not code:
         raise CodeProblem("no ```python code block found in the answer")
     try:

@@ -11,6 +11,7 @@ one-paragraph description and the set gets a usage example.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from learnact.agents.context import StepSandbox
@@ -88,10 +89,19 @@ def validate_code(
     return None
 
 
-def clean_paragraph(text: str, limit: int = 1200) -> str:
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def clean_paragraph(text: str, limit: int = 1200, *, truncated: bool = False) -> str:
     """``text`` as one paragraph (an action's description): code fences removed, whitespace
-    collapsed, cut at ``limit`` characters."""
-    return " ".join(text.replace("```", " ").split())[:limit]
+    collapsed, at most ``limit`` characters. Text that was cut (``truncated``: the model
+    hit its token limit, or the paragraph is over ``limit``) ends at its last complete
+    sentence, never mid-sentence; with no complete sentence it is kept as it is."""
+    flat = " ".join(text.replace("```", " ").split())
+    if not truncated and len(flat) <= limit:
+        return flat
+    ends = [m.end() for m in _SENTENCE_END.finditer(flat[:limit])]
+    return flat[: ends[-1]] if ends else flat[:limit]
 
 
 def clean_example(text: str) -> str:
@@ -111,8 +121,9 @@ def describe(
     names: list[str],
     cfg: CreationConfig,
 ) -> dict[str, str]:
-    """One description per function in ``names`` (a paragraph of at most 1,200
-    characters), written by the learner from the function's source."""
+    """One description per function in ``names`` (one or two sentences asked for; at
+    most 1,200 characters, ending at a complete sentence), written by the learner from
+    the function's source."""
     out = {}
     for name in names:
         messages = [
@@ -133,7 +144,7 @@ def describe(
             max_tokens=cfg.describe_max_tokens,
         )
         ctx.journal.exchange("describe_action", messages, c, action=name)
-        out[name] = clean_paragraph(c.text or "")
+        out[name] = clean_paragraph(c.text or "", truncated=c.truncated)
     return out
 
 
