@@ -96,3 +96,11 @@ def test_register_at_runtime(monkeypatch):
 
     registry.register("lights/runtime", LightsFamily)
     assert registry.make_family("lights/runtime[tasks=1]").tasks[0].name == "lights-0"
+
+
+def test_a_misspelled_family_gets_a_did_you_mean():
+    with pytest.raises(UnknownFamily, match=r"did you mean 'pddl-gen/gripper'\?"):
+        registry.make_family("pddl-gen/griper")
+    with pytest.raises(UnknownFamily) as far:
+        registry.make_family("nothing/alike")
+    assert "did you mean" not in str(far.value)

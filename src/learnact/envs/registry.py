@@ -14,6 +14,7 @@ arguments: ``pddl-gen/gripper[size=24,tasks=50,seed=3]``.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import re
@@ -107,8 +108,10 @@ def make_family(name: str, data_dir: str | None = None) -> TaskFamily:
         return _call_factory(_REGISTRY[base].factory, data_dir, options)
     if ":" in base:
         return _call_factory(_import_object(base), data_dir, options)
+    close = difflib.get_close_matches(base, list(_REGISTRY), n=1, cutoff=0.75)
+    hint = f"did you mean {close[0]!r}? " if close else ""
     raise UnknownFamily(
-        f"unknown task family {name!r}; known: {', '.join(sorted(_REGISTRY)) or 'none'} "
+        f"unknown task family {name!r}; {hint}known: {', '.join(sorted(_REGISTRY)) or 'none'} "
         "(or give a class path such as mypkg.envs:MyFamily)"
     )
 
