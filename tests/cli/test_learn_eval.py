@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from learnact.agents.trajectory import read_jsonl
 from tests.helpers import run_cli
@@ -78,6 +79,26 @@ def test_learn_then_eval_learnact_against_act(tmp_path):
     assert results["train_test_overlap"] == meta["train_tasks"] == [0, 1, 3]
     assert json.loads((out / "results.json").read_text())["success_rate"] == 1.0
     assert len(read_jsonl(out / "trajectories.jsonl")) == 4
+
+    # A library learned on another family is used with a notice, not silently.
+    other = tmp_path / "other-library"
+    shutil.copytree(run / "library", other)
+    moved = {**meta, "family": "pddl-gen/gripper"}
+    (other / "library.json").write_text(json.dumps(moved))
+    r = run_cli(
+        "eval",
+        LIGHTS,
+        "--method",
+        "learnact",
+        "--library",
+        str(other),
+        "--model",
+        actor,
+        "--tasks",
+        "2",
+    )
+    assert r.returncode == 0, r.stderr
+    assert f"note: {other} was learned on pddl-gen/gripper; using it on lights/basic" in r.stderr
 
     # Plain Act with an actor that only knows the learned action fails every task.
     r = run_cli(

@@ -65,6 +65,11 @@ def register(app: typer.Typer) -> None:
         warn_source(family.source)
         selected = select_tasks(family, tasks)
         lib = ActionLibrary.load(library) if library else None
+        if lib is not None and lib.family and lib.family != family.name:
+            info(
+                f"note: {library} was learned on {lib.family}; using it on {family.name} "
+                "(its actions call the same basic actions only if the domains match)"
+            )
         actor, learner = build_models(
             model, learner_model, no_cache=no_cache, record=record, replay=replay
         )
