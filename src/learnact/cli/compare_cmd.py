@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from learnact.cli.console import err, info, print_json, show_table, warn_source
+from learnact.cli.console import cache_notice, err, info, print_json, show_table, warn_source
 from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
 from learnact.errors import BadInput
@@ -144,6 +144,8 @@ def register(app: typer.Typer) -> None:
             info("not started")
             raise typer.Exit(1)
         assert result.report is not None
+        total = result.report["usage"]["total"]
+        cache_notice(total["calls"], total["cached_calls"])
         if json_out:
             print_json(result.report)
         else:

@@ -71,6 +71,16 @@ def info(message: str) -> None:
     err.print(message, markup=False)
 
 
+def cache_notice(calls: int, cached: int) -> None:
+    """Say on stderr how many of ``calls`` LLM calls the response cache answered (a rerun
+    costs nothing and repeats the same answers); nothing when none."""
+    if cached:
+        info(
+            f"{cached} of {calls} LLM calls were answered from the response cache "
+            "(--no-cache asks the model again)"
+        )
+
+
 # Warnings said so far, by shape (digits blanked): the first text and how many came.
 _shown: dict[str, list[Any]] = {}
 

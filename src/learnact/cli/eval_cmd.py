@@ -10,7 +10,16 @@ from rich.table import Table
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
-from learnact.cli.console import err, info, out, print_json, show_table, warn, warn_source
+from learnact.cli.console import (
+    cache_notice,
+    err,
+    info,
+    out,
+    print_json,
+    show_table,
+    warn,
+    warn_source,
+)
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -90,6 +99,8 @@ def register(app: typer.Typer) -> None:
                 on_episode=lambda r: progress.advance(bar),
                 allow_train_test_overlap=allow_overlap,
             )
+        used = actor.usage.total
+        cache_notice(used.calls, used.cached_calls)
         if results["train_test_overlap"]:
             warn(
                 f"evaluated on tasks it learned on: {results['train_test_overlap']} "

@@ -14,7 +14,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from learnact.cli.console import err, info, out, print_json, warn, warn_source
+from learnact.cli.console import cache_notice, err, info, out, print_json, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -206,6 +206,7 @@ def register(app: typer.Typer) -> None:
             "score": result.best.score.to_dict() if result.best and result.best.score else None,
             "actions": [a.signature for a in library.actions] if library else [],
         }
+        cache_notice(summary["usage"]["calls"], summary["usage"]["cached_calls"])
         if json_out:
             print_json(summary)
             return

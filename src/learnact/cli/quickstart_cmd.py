@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from learnact import activity
-from learnact.cli.console import err, info, out, show_table
+from learnact.cli.console import cache_notice, err, info, out, show_table
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay
 from learnact.llm.spec import DEFAULT_MODEL
@@ -216,10 +216,8 @@ def _next_steps(done: QuickstartResult, run_dir: Path) -> None:
     usage = (rep.get("usage") or {}).get("total") or {}
     cached = usage.get("cached_calls", 0)
     calls = usage.get("calls", 0)
-    took = f"took {rep['wall_time_s']:.0f} s"
-    if calls and cached:
-        took += f"; {cached} of {calls} LLM calls were answered from the response cache"
-    info(f"run: {run_dir} ({took})")
+    info(f"run: {run_dir} (took {rep['wall_time_s']:.0f} s)")
+    cache_notice(calls, cached)
     if done.library is not None:
         info(f"library: {done.library}")
     info(f"report: {run_dir / 'report.json'}")
