@@ -88,3 +88,26 @@ def test_envs_keeps_data_paths_whole(shared_data):
     assert r.returncode == 0, r.stderr
     assert "…" not in r.stdout
     assert lines_with(r.stdout, str(shared_data / "pddl")), r.stdout
+
+
+def test_on_a_terminal_bracketed_text_is_text_not_markup(monkeypatch):
+    """Rich's markup would turn `pip install 'learnact[alfworld]'` into `pip install
+    'learnact'` in a table cell or a line printed on a terminal (issue 21)."""
+    import io
+
+    from rich.table import Table
+
+    from learnact.cli import console
+
+    buf = io.StringIO()
+    monkeypatch.setattr(console.out, "file", buf)
+    monkeypatch.setattr(console.out, "_force_terminal", True)
+    monkeypatch.setenv("NO_COLOR", "")
+    assert not console.plain(console.out)  # the terminal path: Rich draws the table
+    table = Table("family", "hint", title="families [bold]x[/bold]")
+    table.add_row(LONG, "pip install 'learnact[alfworld]'")
+    console.show_table(table, console.out)
+    console.out.print("[red]not a style[/red]")
+    text = buf.getvalue()
+    assert "learnact[alfworld]" in text and "[tasks=6]" in text
+    assert "[bold]x[/bold]" in text and "[red]not a style[/red]" in text
