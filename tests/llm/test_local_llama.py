@@ -73,3 +73,15 @@ def test_context_too_long_is_a_clear_error(smollm):
 def test_alias_resolves_to_installed_package(smollm_path, llama_cpp_module):
     m = make_model("local:smollm2-135m", n_ctx=2048, cache=False)
     assert m.backend.path == smollm_path and m.spec == "local:smollm2-135m"
+
+
+def test_generation_reports_tokens_as_they_come(smollm):
+    from learnact import activity
+
+    counts: list[int] = []
+    with activity.listening(
+        lambda kind, f: counts.append(f["tokens"]) if kind == "tokens" else None
+    ):
+        c = smollm.complete(steps(1), purpose="act", max_tokens=8, temperature=0.0, no_cache=True)
+    assert counts and counts == list(range(1, len(counts) + 1))  # one report per token
+    assert len(counts) >= c.usage.completion_tokens - 1

@@ -17,9 +17,12 @@ import typer
 from learnact.cli.console import cache_notice, err, info, print_json, show_table, warn_source
 from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
+from learnact.cli.status import StatusLine
 from learnact.errors import BadInput
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from rich.progress import TaskID
 
     from learnact.runner.run import Planned, RunEvent, UnitFinished
@@ -183,6 +186,7 @@ class _LiveView:
             disable=not err.is_terminal,
         )
         self.bar: TaskID | None = None
+        self._status: AbstractContextManager[None] | None = None
         self._pending: frozenset[str] = frozenset()
 
     def confirm(self, planned: Planned) -> bool:
@@ -207,6 +211,9 @@ class _LiveView:
             info(f"running on {e.executor} with {e.workers} unit(s) in flight")
             self.progress.start()
             self.bar = self.progress.add_task("units", total=len(self._pending))
+            if e.workers == 1:  # one unit at a time: its step and tokens are one story
+                self._status = StatusLine(self.progress).listening()
+                self._status.__enter__()
         elif isinstance(e, LearnerEvent):
             line = describe_event(e.event)
             if line:  # the learner's rounds and candidates, live
@@ -249,4 +256,7 @@ class _LiveView:
         info(f"{u.kind} {u.family} {u.method} seed {u.seed} {state}{detail}")
 
     def close(self) -> None:
+        if self._status is not None:
+            self._status.__exit__(None, None, None)
+            self._status = None
         self.progress.stop()

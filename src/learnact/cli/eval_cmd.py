@@ -31,6 +31,7 @@ from learnact.cli.options import (
     build_models,
     with_split,
 )
+from learnact.cli.status import StatusLine
 from learnact.envs import registry
 from learnact.library import ActionLibrary
 from learnact.llm.spec import DEFAULT_MODEL
@@ -149,7 +150,11 @@ class _progress:
 
     def __enter__(self):
         self.progress.__enter__()
-        return self.progress, self.progress.add_task("episodes", total=self.total)
+        bar = self.progress.add_task("episodes", total=self.total)
+        self._listening = StatusLine(self.progress).listening()
+        self._listening.__enter__()
+        return self.progress, bar
 
     def __exit__(self, *exc):
+        self._listening.__exit__(*exc)
         return self.progress.__exit__(*exc)

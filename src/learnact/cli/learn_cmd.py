@@ -26,6 +26,7 @@ from learnact.cli.options import (
     build_models,
     with_split,
 )
+from learnact.cli.status import StatusLine
 from learnact.envs import registry
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
@@ -89,6 +90,10 @@ class LearnProgress:
             console=err,
             disable=not err.is_terminal,
         )
+        # A display of its own gets a status line too (a caller's has its own).
+        self.status = (
+            StatusLine(self.progress, "learner: writing candidates…") if progress is None else None
+        )
         self.per_candidate = max(1, episodes_per_candidate)
         self.created = self.progress.add_task("candidates created", total=candidates)
         self.episodes = self.progress.add_task(
@@ -98,9 +103,14 @@ class LearnProgress:
 
     def __enter__(self) -> LearnProgress:
         self.progress.__enter__()
+        self._listening = self.status.listening() if self.status else None
+        if self._listening:
+            self._listening.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._listening:
+            self._listening.__exit__(*exc)
         self.progress.__exit__(*exc)
 
     def __call__(self, seq: int, e: dict) -> None:

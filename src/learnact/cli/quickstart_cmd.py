@@ -9,15 +9,15 @@ actions. The folder it writes is an ordinary run (`learnact.runner.quickstart`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from learnact import activity
 from learnact.cli.console import cache_notice, err, info, out, show_table
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay
+from learnact.cli.status import StatusLine
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.quickstart import QUICK, Profile, QuickstartResult
 
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         exp = quickstart_experiment(p, model, family_name, data_dir)
         ensure_local_model(model)
         view = QuickstartView(p)
-        with view, activity.listening(view.on_activity):
+        with view, view.status.listening():
             done = run_quickstart(
                 exp,
                 out_dir,
@@ -80,10 +80,9 @@ def register(app: typer.Typer) -> None:
 
 class QuickstartView:
     """What the quickstart shows on stderr while it runs. On a terminal: the learner's
-    bars, an evaluation bar and a status line that says what is happening now (the
-    candidate or method, the task, the step, the tokens the model has written so far in
-    this call), so that no phase sits silent. Off a terminal: one line per learner event
-    and per test episode."""
+    bars, an evaluation bar and a status line (`learnact.cli.status`) that says what is
+    happening now, so that no phase sits silent. Off a terminal: one line per learner
+    event and per test episode."""
 
     def __init__(self, profile: Profile) -> None:
         from rich.progress import (
@@ -102,7 +101,7 @@ class QuickstartView:
             console=err,
             disable=not err.is_terminal,
         )
-        self.status = self.progress.add_task("loading the model…", total=None)
+        self.status = StatusLine(self.progress, "loading the model…")
         self.learn = LearnProgress(
             profile.candidates,
             profile.rounds,
@@ -111,7 +110,6 @@ class QuickstartView:
             progress=self.progress,
         )
         self.eval = self.progress.add_task("[eval] test episodes", total=None, visible=False)
-        self._where = ""
 
     def __enter__(self) -> QuickstartView:
         self.progress.start()
@@ -119,21 +117,6 @@ class QuickstartView:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
-
-    def on_activity(self, kind: str, f: dict[str, Any]) -> None:
-        """`learnact.activity` reports: the status line (terminal only)."""
-        if kind == "step":
-            what = "training" if f["phase"] == "train" else "test"
-            self._where = (
-                f"{f['method']} on {what} task {f['task']}, step {f['index'] + 1}/{f['max_steps']}"
-            )
-            self.progress.update(self.status, description=self._where)
-        elif kind == "tokens":
-            where = f"{self._where} · " if self._where else ""
-            self.progress.update(
-                self.status,
-                description=f"{where}model writing ({f['purpose']}): {f['tokens']} tokens",
-            )
 
     def on_event(self, e: RunEvent) -> None:
         from learnact.cli.console import warn_source
@@ -155,7 +138,6 @@ class QuickstartView:
                 f"{episodes} test episodes; at most {est['llm_calls_max']} LLM calls"
             )
         elif isinstance(e, LearnerEvent):
-            self._where = ""
             self.learn(0, e.event)
         elif isinstance(e, UnitFinished):
             self._finished(e)
