@@ -11,6 +11,7 @@ import pytest
 from learnact.agents.context import RunContext
 from learnact.agents.methods import MethodSetup, build_agent
 from learnact.envs.registry import make_family
+from learnact.errors import BadInput
 
 WIN = ["pick('ball1', 'roomb', 'left')", "move('roomb', 'rooma')", "drop('ball1', 'rooma', 'left')"]
 PROGRAM = "```python\npick('ball1', 'roomb', 'left')\nmove('roomb', 'rooma')\ndrop('ball1', 'rooma', 'left')\n```"
@@ -184,3 +185,14 @@ def test_repeat_guard_leaves_react_thoughts_alone(gripper, sandbox, scripted):
     setup.config.repeat_retries = 2
     rec = build_agent("react", gripper, RunContext(model, sandbox), setup).run(0)
     assert rec.steps[0].kind == "think" and rec.steps[0].resampled == 0 and rec.won
+
+
+def test_expert_library_method_acts_with_the_shipped_library(gripper, lights, sandbox, scripted):
+    """expert-library: Act with the hand-written library of the family's task type."""
+    model = scripted([{"purpose": "act", "response": "carry('ball1', 'roomb', 'rooma', 'left')"}])
+    agent = build_agent("expert-library", gripper, RunContext(model, sandbox), MethodSetup())
+    rec = agent.run(0)
+    assert rec.won and rec.n_steps == 1 and rec.method == "expert-library"
+    assert rec.steps[0].learned_call == "carry"
+    with pytest.raises(BadInput, match="no expert library for lights"):
+        build_agent("expert-library", lights, RunContext(model, sandbox), MethodSetup())

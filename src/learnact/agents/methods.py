@@ -27,7 +27,11 @@ METHODS = (
     "code-as-policies",
     "code-as-policies-flat",
     "learnact",
+    "expert-library",
 )
+#: The reference condition: Act with the shipped hand-written library of the family's task
+#: type (`learnact.library.experts`), written by people, not learned.
+EXPERT = "expert-library"
 #: Methods that learn lessons on training tasks before testing (cross-task Reflexion).
 REFLEXION = ("act-reflexion", "react-reflexion")
 
@@ -67,7 +71,9 @@ def build_agent(method: str, family: TaskFamily, ctx: RunContext, setup: MethodS
 
     Reflexion methods first learn their lessons on the training tasks (their training
     episodes go to ``ctx.writer`` with phase ``"train"``), unless ``setup.lessons`` gives
-    them. Raises `BadInput` for an unknown method, or ``learnact`` without a library.
+    them. ``expert-library`` acts with ``setup.library``, else the shipped expert library of
+    the family's task type. Raises `BadInput` for an unknown method, ``learnact`` without a
+    library, or ``expert-library`` on a family no expert library covers.
     """
     check_method(method)
     config = setup.config
@@ -78,6 +84,12 @@ def build_agent(method: str, family: TaskFamily, ctx: RunContext, setup: MethodS
             raise BadInput("method learnact needs an action library (--library DIR)")
         setup.library.check_calls({a.name for a in family.basic_actions})
         return ActAgent(family, ctx, library=setup.library, method=method, config=config)
+    if method == EXPERT:
+        from learnact.library.experts import expert_library
+
+        library = setup.library or expert_library(family)
+        library.check_calls({a.name for a in family.basic_actions})
+        return ActAgent(family, ctx, library=library, method=method, config=config)
     if method in ("code-as-policies", "code-as-policies-flat"):
         return CodeAsPoliciesAgent(
             family,

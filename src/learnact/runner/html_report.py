@@ -266,6 +266,9 @@ def _matrix(rep: dict[str, Any], key: str) -> list[dict[str, Any]]:
                     "episodes": c["episodes"],
                     "exact": s.get("interval") == "clopper-pearson",
                     **_paired_cell(c.get("paired"), key),
+                    "of_expert": report.of_expert_text((c.get("of_expert") or {}).get(key))
+                    if c.get("of_expert")
+                    else None,
                 }
             )
         rows.append({"family": family, "cells": cells})

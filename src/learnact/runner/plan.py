@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from learnact.agents.methods import REFLEXION
+from learnact.agents.methods import EXPERT, REFLEXION
 from learnact.envs import registry
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
+from learnact.library.experts import expert_key
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
@@ -71,6 +72,8 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             raise BadInput(f"{fam.name}: the task selection {exp.tasks_for(entry)!r} is empty")
         tests[entry.name] = test
         methods = exp.methods_for(entry)
+        if EXPERT in methods and expert_key(fam.name) is None:
+            raise BadInput(f"{fam.name}: no expert library covers this family (method {EXPERT})")
         learns = {}
         if "learnact" in methods:
             learns["learnact"] = select_tasks(fam, exp.learn.train_tasks, "train")

@@ -105,6 +105,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
                 None if learn is None else {**_phase(learn, None), "wall_s": learn_wall[key]}
             )
         _add_paired(row, {m: _outcomes(eps[(entry.name, m)]) for m in row if row[m]})
+        _add_of_expert(row)
         cells[entry.name] = row
     total: dict[str, dict[str, Any]] = {}
     for per in use.values():
@@ -142,6 +143,8 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             # Resumes accepted across a change of learnact's code (--allow-code-change):
             # the results mix episodes run with different code.
             "code_changes": [{"source": c["source"], "commit": c["commit"]} for c in code_changes],
+            # Methods whose action library people wrote (not learned), said with every figure.
+            "method_notes": {m: EXPERT_NOTE for m in methods if m in REFERENCE},
             "cells": cells,
             "usage": {
                 "by_purpose": dict(sorted(total.items())),
@@ -178,8 +181,39 @@ def _outcomes(episodes: list[dict[str, Any]]) -> tuple[Outcomes, Outcomes]:
     return dict(won), dict(prog)
 
 
-#: Methods that use learned actions; every other method is a baseline for them.
+#: Methods that use learned actions; every other method but the references is a baseline.
 LEARNED = ("learnact",)
+#: Reference conditions: not baselines (never the "best baseline"), but what learned
+#: libraries are measured against ("learned reaches X% of expert").
+REFERENCE = ("expert-library",)
+EXPERT_NOTE = (
+    "Act with the shipped expert action library of the family's task type: "
+    "written by people, not learned (a reference, not a baseline)"
+)
+
+
+def _add_of_expert(row: dict[str, Any]) -> None:
+    """Each learned method's ``"of_expert"``: its success and progress rates as a share of
+    the expert library's in the same family (``None`` where the expert's rate is 0 or
+    missing); absent when the family has no expert-library cell."""
+    expert = row.get(REFERENCE[0])
+    if not expert:
+        return
+    for method in LEARNED:
+        cell = row.get(method)
+        if not cell:
+            continue
+        out: dict[str, Any] = {"against": REFERENCE[0]}
+        for key in ("success", "progress"):
+            mine, ref = cell.get(key), expert.get(key)
+            ok = mine is not None and ref is not None and ref["mean"] > 0
+            out[key] = mine["mean"] / ref["mean"] if ok else None
+        cell["of_expert"] = out
+
+
+def of_expert_text(share: float | None) -> str:
+    """``62% of expert`` (``-`` when the expert's rate is 0 or missing)."""
+    return "-" if share is None else f"{share:.0%} of expert"
 
 
 def best_baseline(row: dict[str, Any]) -> str | None:
@@ -188,7 +222,7 @@ def best_baseline(row: dict[str, Any]) -> str | None:
     order; ``None`` when no baseline has results."""
     best: tuple[tuple[float, float, int], str] | None = None
     for i, (method, cell) in enumerate(row.items()):
-        if method in LEARNED or cell is None or cell["success"] is None:
+        if method in LEARNED + REFERENCE or cell is None or cell["success"] is None:
             continue
         progress = cell["progress"]["mean"] if cell["progress"] else 0.0
         key = (cell["success"]["mean"], progress, -i)
@@ -277,6 +311,9 @@ CSV_FIELDS = [
     "learning_act_calls",
     "learning_tokens",
     "learning_wall_s",
+    "library_author",
+    "of_expert_success",
+    "of_expert_progress",
 ]
 
 
@@ -339,6 +376,12 @@ def to_csv(report: dict[str, Any]) -> str:
                         "progress_diff_ci95_high": (pp.get("ci95") or [None, None])[1],
                     }
                 )
+            out["library_author"] = (
+                "people" if method in REFERENCE else "learner" if method in LEARNED else None
+            )
+            share = cell.get("of_expert") or {}
+            out["of_expert_success"] = share.get("success")
+            out["of_expert_progress"] = share.get("progress")
             per_ep = (cell.get("test_usage") or {}).get("per_episode") or {}
             out["test_calls_per_episode"] = per_ep.get("calls")
             out["test_tokens_per_episode"] = per_ep.get("tokens")
@@ -376,6 +419,11 @@ def code_change_text(changes: list[dict[str, Any]]) -> str:
     )
 
 
+def method_header(method: str) -> str:
+    """A method's column header: the expert library is marked as written by people."""
+    return f"{method} (by people)" if method in REFERENCE else method
+
+
 def tables(report: dict[str, Any]) -> list[Any]:
     """Rich tables: success (and progress) per family and method, then usage."""
     from rich.table import Table
@@ -386,10 +434,13 @@ def tables(report: dict[str, Any]) -> list[Any]:
         caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
     if report.get("code_changes"):
         caption = f"WARNING: {code_change_text(report['code_changes'])}. {caption}"
+    notes = report.get("method_notes") or {}
+    if notes:
+        caption = "; ".join(f"{m}: {n}" for m, n in notes.items()) + f". {caption}"
     t = Table(title="success rate", caption=caption)
     t.add_column("family")
     for m in report["methods"]:
-        t.add_column(m)
+        t.add_column(method_header(m))
     has_progress = False
     for family, row in report["cells"].items():
         cells = []
@@ -409,7 +460,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
         t = Table(title="progress rate")
         t.add_column("family")
         for m in report["methods"]:
-            t.add_column(m)
+            t.add_column(method_header(m))
         for family, row in report["cells"].items():
             t.add_row(
                 family,
@@ -441,6 +492,23 @@ def tables(report: dict[str, Any]) -> list[Any]:
                 str((pair["success"] or {}).get("pairs", "-")),
                 stats.paired_text(pair["success"]),
                 stats.paired_text(pair["progress"]),
+            )
+        out.append(t)
+    shares = [
+        (family, m, c["of_expert"])
+        for family, row in report["cells"].items()
+        for m, c in row.items()
+        if c is not None and c.get("of_expert")
+    ]
+    if shares:
+        t = Table(
+            title="learned vs expert: each learned method's rate as a share of the expert library's"
+        )
+        for col in ("family", "method", "success", "progress"):
+            t.add_column(col)
+        for family, m, share in shares:
+            t.add_row(
+                family, m, of_expert_text(share["success"]), of_expert_text(share["progress"])
             )
         out.append(t)
     t = Table(title="cost per cell: steps, basic actions, LLM calls and tokens")
