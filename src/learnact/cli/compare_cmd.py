@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from learnact.cli.console import cache_notice, err, info, print_json, show_table, warn_source
+from learnact.cli.console import cache_notice, info, print_json, show_table, warn_source
 from learnact.cli.learn_cmd import describe_event
 from learnact.cli.options import Json, NoCache, Record, Replay
-from learnact.cli.status import StatusLine
+from learnact.cli.status import StatusLine, live_progress
 from learnact.errors import BadInput
 
 if TYPE_CHECKING:
@@ -163,28 +163,10 @@ class _LiveView:
     units, the learner's decisions and each non-episode unit as it ends."""
 
     def __init__(self, run_dir: Path, confirm_above: int, yes: bool) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         self.run_dir = run_dir
         self.confirm_above = confirm_above
         self.yes = yes
-        self.progress = Progress(
-            TextColumn("units"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=err,
-            disable=not err.is_terminal,
-        )
+        self.progress = live_progress(remaining=True)
         self.bar: TaskID | None = None
         self._status: AbstractContextManager[None] | None = None
         self._pending: frozenset[str] = frozenset()

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup, check_method
 from learnact.cli.console import (
     cache_notice,
-    err,
     info,
     out,
     print_json,
@@ -31,7 +29,7 @@ from learnact.cli.options import (
     build_models,
     with_split,
 )
-from learnact.cli.status import StatusLine
+from learnact.cli.status import StatusLine, live_progress
 from learnact.envs import registry
 from learnact.library import ActionLibrary
 from learnact.llm.spec import DEFAULT_MODEL
@@ -138,14 +136,7 @@ class _progress:
     """A progress bar on stderr (plain and quiet when stderr is not a terminal)."""
 
     def __init__(self, total: int) -> None:
-        self.progress = Progress(
-            TextColumn("episodes"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not err.is_terminal,
-        )
+        self.progress = live_progress()
         self.total = total
 
     def __enter__(self):

@@ -6,15 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
     Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 
-from learnact.cli.console import cache_notice, err, info, out, print_json, warn, warn_source
+from learnact.cli.console import cache_notice, info, out, print_json, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
     DataDir,
@@ -26,7 +21,7 @@ from learnact.cli.options import (
     build_models,
     with_split,
 )
-from learnact.cli.status import StatusLine
+from learnact.cli.status import StatusLine, live_progress
 from learnact.envs import registry
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
@@ -81,15 +76,7 @@ class LearnProgress:
     ) -> None:
         self.prefix = prefix
         # A caller's own live display (one Rich live display at a time) gets the bars.
-        self.progress = progress or Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            disable=not err.is_terminal,
-        )
+        self.progress = progress or live_progress(remaining=True)
         # A display of its own gets a status line too (a caller's has its own).
         self.status = (
             StatusLine(self.progress, "learner: writing candidates…") if progress is None else None

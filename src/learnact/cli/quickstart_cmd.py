@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from learnact.cli.console import cache_notice, err, info, out, show_table
+from learnact.cli.console import cache_notice, info, out, show_table
 from learnact.cli.learn_cmd import LearnProgress
 from learnact.cli.options import DataDir, NoCache, Record, Replay
-from learnact.cli.status import StatusLine
+from learnact.cli.status import StatusLine, live_progress
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.quickstart import QUICK, Profile, QuickstartResult
 
@@ -85,22 +85,7 @@ class QuickstartView:
     event and per test episode."""
 
     def __init__(self, profile: Profile) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not err.is_terminal,
-        )
+        self.progress = live_progress()
         self.status = StatusLine(self.progress, "loading the model…")
         self.learn = LearnProgress(
             profile.candidates,
@@ -109,7 +94,7 @@ class QuickstartView:
             prefix="[learn] ",
             progress=self.progress,
         )
-        self.eval = self.progress.add_task("[eval] test episodes", total=None, visible=False)
+        self.eval = self.progress.add_task("test episodes", total=None, visible=False)
 
     def __enter__(self) -> QuickstartView:
         self.progress.start()

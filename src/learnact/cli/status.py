@@ -12,9 +12,51 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.progress import Progress
+from rich.console import RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from learnact import activity
+
+
+class _Count(MofNCompleteColumn):
+    """``3/10``, and nothing for a row without a total (the status line)."""
+
+    def render(self, task: Task) -> RenderableType:
+        return Text("") if task.total is None else super().render(task)
+
+
+class _Remaining(TimeRemainingColumn):
+    """The time left, and nothing for a row without a total."""
+
+    def render(self, task: Task) -> RenderableType:
+        return Text("") if task.total is None else super().render(task)
+
+
+def live_progress(*, remaining: bool = False) -> Progress:
+    """The progress display every command uses on stderr: each row's description (data,
+    never markup), a bar, done/total, the time elapsed and, with ``remaining``, the time
+    left. Disabled off a terminal."""
+    from learnact.cli.console import err
+
+    columns: list[ProgressColumn] = [
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        _Count(),
+        TimeElapsedColumn(),
+    ]
+    if remaining:
+        columns.append(_Remaining())
+    return Progress(*columns, console=err, disable=not err.is_terminal)
 
 
 class StatusLine:
