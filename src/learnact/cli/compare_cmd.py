@@ -81,6 +81,12 @@ def register(app: typer.Typer) -> None:
             help="Units in flight at once (default: the acting model's concurrency limit).",
         ),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before a large run."),
+        estimate_only: bool = typer.Option(
+            False,
+            "--estimate",
+            help="Print the plan's units and estimate (LLM calls, hours for a local model) "
+            "and exit without running or writing anything.",
+        ),
         confirm_above: int = typer.Option(
             CONFIRM_ABOVE, "--confirm-above", help="Ask before running more LLM calls than this."
         ),
@@ -121,7 +127,7 @@ def register(app: typer.Typer) -> None:
             file=experiment,
             resume=resume,
         )
-        view = _LiveView(run_dir, confirm_above, yes)
+        view = _LiveView(run_dir, confirm_above, yes, estimate_only)
         try:
             result = run_experiment(
                 exp,
@@ -143,6 +149,10 @@ def register(app: typer.Typer) -> None:
             raise
         finally:
             view.close()
+        if not result.started and estimate_only:
+            if json_out:
+                print_json(view.estimate)
+            return
         if not result.started:
             info("not started")
             raise typer.Exit(1)
@@ -162,16 +172,23 @@ class _LiveView:
     """What `compare` shows on stderr while it runs: the estimate, a progress bar of
     units, the learner's decisions and each non-episode unit as it ends."""
 
-    def __init__(self, run_dir: Path, confirm_above: int, yes: bool) -> None:
+    def __init__(
+        self, run_dir: Path, confirm_above: int, yes: bool, estimate_only: bool = False
+    ) -> None:
         self.run_dir = run_dir
         self.confirm_above = confirm_above
         self.yes = yes
+        self.estimate_only = estimate_only
+        self.estimate: dict[str, object] | None = None
         self.progress = live_progress(remaining=True)
         self.bar: TaskID | None = None
         self._status: AbstractContextManager[None] | None = None
         self._pending: frozenset[str] = frozenset()
 
     def confirm(self, planned: Planned) -> bool:
+        if self.estimate_only:  # printed by on_event(Planned); nothing runs
+            self.estimate = {"units": len(planned.plan.units), **planned.estimate}
+            return False
         calls = planned.estimate["llm_calls_max"]
         if calls <= self.confirm_above or self.yes:
             return True

@@ -71,6 +71,9 @@ class LearnSettings(_Strict):
     # The repeat guard's retries in training episodes; unset: the experiment's repeat_retries.
     repeat_retries: int | None = Field(_L.train_repeat_retries, ge=0)
     early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
+    # Learn on this family spec (e.g. "pddl-gen/gripper[size=2,tasks=13]") and evaluate that
+    # library on every family of the same domain; unset: each family learns on its own.
+    family: str | None = None
 
 
 class FamilyEntry(_Strict):
@@ -79,6 +82,7 @@ class FamilyEntry(_Strict):
     name: str
     methods: list[str] | None = None
     tasks: str | None = None
+    learn_family: str | None = None  # learnact's library comes from this family's learner
 
     @field_validator("methods")
     @classmethod
@@ -147,6 +151,19 @@ class Experiment(_Strict):
         """The test-task selection for ``family`` (`learnact.runner.tasks.select_tasks` syntax): its
         own, else the experiment's."""
         return family.tasks or self.tasks
+
+    def learn_family_for(self, family: FamilyEntry | str) -> str:
+        """The family whose learner gives ``family`` its learnact library: its own
+        ``learn_family``, else ``learn.family``, else the family itself."""
+        entry = family if isinstance(family, FamilyEntry) else self.entry(family)
+        return entry.learn_family or self.learn.family or entry.name
+
+    def entry(self, name: str) -> FamilyEntry:
+        """The family entry called ``name`` (`BadInput` if there is none)."""
+        for f in self.families:
+            if f.name == name:
+                return f
+        raise BadInput(f"no family {name!r} in this experiment")
 
     @property
     def all_methods(self) -> list[str]:

@@ -20,7 +20,7 @@ from learnact.library.experts import expert_key
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
-from learnact.runner.tasks import check_disjoint, ordered, select_tasks
+from learnact.runner.tasks import TrainTestOverlap, check_disjoint, ordered, select_tasks
 
 
 def slug(name: str) -> str:
@@ -50,7 +50,34 @@ def load_families(exp: Experiment) -> dict[str, TaskFamily]:
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise BadInput(f"family listed twice: {', '.join(sorted(dupes))}")
-    return {f.name: registry.make_family(f.name, data_dir=exp.data_dir) for f in exp.families}
+    out = {f.name: registry.make_family(f.name, data_dir=exp.data_dir) for f in exp.families}
+    for f in exp.families:  # families learnact learns on for others (library transfer)
+        if "learnact" in exp.methods_for(f):
+            src = exp.learn_family_for(f)
+            if src not in out:
+                out[src] = registry.make_family(src, data_dir=exp.data_dir)
+    return out
+
+
+def check_transfer(source: TaskFamily, target: TaskFamily) -> None:
+    """A library learned on ``source`` can act in ``target``: the same basic actions (names
+    and parameters). Raises `BadInput` otherwise."""
+    a = [(b.name, b.params) for b in source.basic_actions]
+    b = [(b.name, b.params) for b in target.basic_actions]
+    if a != b:
+        raise BadInput(
+            f"{target.name} cannot use a library learned on {source.name}: their basic "
+            "actions differ (learn on a family of the same domain)"
+        )
+
+
+def shared_tasks(
+    source: TaskFamily, train: list[int], target: TaskFamily, test: list[int]
+) -> list[int]:
+    """The test tasks of ``target`` that are the same problem (same task file hash) as a
+    training task of ``source``."""
+    hashes = {source.tasks[i].sha256 for i in train}
+    return [i for i in test if target.tasks[i].sha256 in hashes]
 
 
 def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan:
@@ -65,6 +92,7 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
     units: list[Unit] = []
     tests: dict[str, list[int]] = {}
     overlap: dict[str, dict[str, list[int]]] = {}
+    learn_units: set[str] = set()
     for entry in exp.families:
         fam = families[entry.name]
         test = select_tasks(fam, exp.tasks_for(entry))
@@ -75,8 +103,22 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
         if EXPERT in methods and expert_key(fam.name) is None:
             raise BadInput(f"{fam.name}: no expert library covers this family (method {EXPERT})")
         learns = {}
-        if "learnact" in methods:
+        source = exp.learn_family_for(entry)
+        if "learnact" in methods and source == entry.name:
             learns["learnact"] = select_tasks(fam, exp.learn.train_tasks, "train")
+        elif "learnact" in methods:  # transfer: no test task may be a training problem
+            src = families[source]
+            check_transfer(src, fam)
+            train = select_tasks(src, exp.learn.train_tasks, "train")
+            both = shared_tasks(src, train, fam, test)
+            if both and not exp.allow_train_test_overlap:
+                raise TrainTestOverlap(
+                    f"{fam.name}: test tasks {', '.join(map(str, both))} are training problems "
+                    f"of {source}, where learnact learns; choose other tasks or opt in with "
+                    "allow_train_test_overlap"
+                )
+            if both:
+                overlap.setdefault(entry.name, {})["learnact"] = both
         if any(m in REFLEXION for m in methods):
             learns["reflexion"] = select_tasks(fam, exp.reflexion_train_tasks, "train")
         for what, train in learns.items():
@@ -89,8 +131,10 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             for method in methods:
                 dep = None
                 if method == "learnact":
-                    dep = f"learn|{entry.name}|s{seed}"
-                    units.append(Unit(dep, "learn", entry.name, method, seed))
+                    dep = f"learn|{source}|s{seed}"
+                    if dep not in learn_units:  # one learner per source family and seed
+                        learn_units.add(dep)
+                        units.append(Unit(dep, "learn", source, method, seed))
                 elif method in REFLEXION:
                     dep = f"lessons|{entry.name}|{method}|s{seed}"
                     units.append(Unit(dep, "lessons", entry.name, method, seed))

@@ -97,12 +97,17 @@ def build(run_dir: str | Path) -> dict[str, Any]:
                 row[method] = None  # n/a: not run
                 continue
             key = (entry.name, method)
-            row[method] = _cell(eps[key], use[key], unit_state[key], learning[key])
+            # A library learned on another family (transfer): its learner's results and cost.
+            src = exp.learn_family_for(entry) if method == "learnact" else entry.name
+            lkey = (src, method)
+            row[method] = _cell(eps[key], use[key], unit_state[key], learning[lkey])
             row[method]["paired"] = None
             row[method]["test_usage"] = _phase(phase_use[(*key, "test")], len(eps[key]))
-            learn = phase_use.get((*key, "learn"))
+            if src != entry.name:
+                row[method]["learned_on"] = src
+            learn = phase_use.get((*lkey, "learn"))
             row[method]["learning_usage"] = (
-                None if learn is None else {**_phase(learn, None), "wall_s": learn_wall[key]}
+                None if learn is None else {**_phase(learn, None), "wall_s": learn_wall[lkey]}
             )
         _add_paired(row, {m: _outcomes(eps[(entry.name, m)]) for m in row if row[m]})
         _add_of_expert(row)
@@ -145,6 +150,12 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             "code_changes": [{"source": c["source"], "commit": c["commit"]} for c in code_changes],
             # Methods whose action library people wrote (not learned), said with every figure.
             "method_notes": {m: EXPERT_NOTE for m in methods if m in REFERENCE},
+            # Families whose learnact library was learned on another family (transfer).
+            "learned_on": {
+                f.name: exp.learn_family_for(f)
+                for f in exp.families
+                if "learnact" in exp.methods_for(f) and exp.learn_family_for(f) != f.name
+            },
             "cells": cells,
             "usage": {
                 "by_purpose": dict(sorted(total.items())),
@@ -434,7 +445,9 @@ def tables(report: dict[str, Any]) -> list[Any]:
         caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
     if report.get("code_changes"):
         caption = f"WARNING: {code_change_text(report['code_changes'])}. {caption}"
-    notes = report.get("method_notes") or {}
+    notes = dict(report.get("method_notes") or {})
+    for family, src in (report.get("learned_on") or {}).items():
+        notes[f"learnact on {family}"] = f"library learned on {src}"
     if notes:
         caption = "; ".join(f"{m}: {n}" for m, n in notes.items()) + f". {caption}"
     t = Table(title="success rate", caption=caption)

@@ -48,10 +48,12 @@ class RunSummary:
     errors: list[str] = field(default_factory=list)
 
 
-def _job(u: Unit, store: RunStore, run_dir: Path, run_name: str) -> dict[str, Any] | None:
+def _job(
+    u: Unit, store: RunStore, run_dir: Path, run_name: str, exp: Experiment
+) -> dict[str, Any] | None:
     job: dict[str, Any] = {"unit": asdict(u), "run_dir": str(run_dir), "run": run_name}
     if u.kind == "episode" and u.method == "learnact":
-        lib = store.library(u.family, u.seed)
+        lib = store.library(exp.learn_family_for(u.family), u.seed)
         if lib is None or not lib["files"]:
             return None  # the learner found no usable action set
         job["library"] = lib["files"]
@@ -116,7 +118,7 @@ def run_units(
                 if must_wait(u):
                     continue
                 waiting.remove(u)
-                job = _job(u, store, run_dir, run_name)
+                job = _job(u, store, run_dir, run_name, p.exp)
                 if job is None:
                     reason = "the learner produced no action library for this seed"
                     store.fail(u.id, reason)
