@@ -78,6 +78,19 @@ RUN_AS: dict[str, Sub] = {
     "learnact learn pddl/gripper --out runs/gripper": Sub(LLM, append=SCRIPTED),
     "learnact eval pddl/gripper --method learnact --library runs/gripper/library "
     "--data-dir ../shared/data": Sub(SHORT_EVAL, append=SCRIPTED + SHORT),
+    # README.md
+    "learnact learn pddl-gen/gripper --out runs/gripper": Sub(LLM, append=SCRIPTED),
+    "learnact eval pddl-gen/gripper --method learnact --library runs/gripper/library "
+    "--tasks first:5 --out runs/gripper-eval": Sub(SHORT_EVAL, append=SCRIPTED + SHORT),
+    "learnact eval pddl-gen/gripper --method react --tasks first:5": Sub(
+        SHORT_EVAL, append=SCRIPTED + SHORT
+    ),
+    "learnact compare pddl-gen/gripper --methods act,learnact --out runs/cmp": Sub(
+        LLM + "; 2 test tasks, 1 candidate, 1 round, 3 steps (the default size takes hours "
+        "with a real model, minutes with the scripted one)",
+        append=SCRIPTED + " --tasks first:2 --candidates 1 --rounds 1" + SHORT,
+    ),
+    # docs/models.md
     "learnact eval 'pddl-gen/gripper[size=1,tasks=4]' --method learnact --library "
     "runs/scripted/library --model scripted:model.json": Sub(SHORT_EVAL, append=SHORT),
     "learnact compare pddl/gripper pddl/blockworld --methods act,react,act-reflexion,"
@@ -99,6 +112,11 @@ RUN_AS: dict[str, Sub] = {
 
 # Documented command -> why it does not run here.
 EXCLUDED: dict[str, str] = {
+    "bash scripts/install.sh && .venv/bin/learnact quickstart": (
+        "creates a virtual environment, pip-installs and builds llama.cpp (minutes), then "
+        "runs the local model; the quickstart itself: tests/cli/test_quickstart.py"
+    ),
+    "bash scripts/test.sh": "the whole test suite, this test included",
     "pip install 'learnact[alfworld]'": "installs packages (the test env has every extra)",
     "learnact data alfworld": "downloads ALFWorld (the tests read $LEARNACT_DATA instead)",
     "learnact data pddl": "downloads AgentBoard's PDDL tasks (tests read $LEARNACT_DATA)",
