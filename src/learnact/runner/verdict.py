@@ -88,8 +88,8 @@ def outcomes(run_dir: str | Path, family: str | None = None) -> list[MethodOutco
 def _outcome(method: str, episodes: list[dict[str, Any]]) -> MethodOutcome:
     steps = [s for e in episodes for s in e["steps"]]
     learned = [s for s in steps if s.get("learned_call")]
-    pairs = [
-        (e["progress"], e.get("start_progress"))
+    pairs: list[tuple[float, float]] = [
+        (float(e["progress"]), float(e["start_progress"]))
         for e in episodes
         if e.get("progress") is not None and e.get("start_progress") is not None
     ]
