@@ -137,6 +137,19 @@ class PddlFamily(TaskFamily):
         """A fresh episode of problem ``index`` (errors as for `task`)."""
         return PddlEpisode(self.task(index))
 
+    def pddl_text(self, index: int) -> tuple[str, str]:
+        """The PDDL text of the domain and of problem ``index``, e.g. for an external
+        planner (`learnact.learning.demonstrations`). `BadInput` when out of range,
+        `OSError` when a file cannot be read."""
+        self.check_task(index, len(self._sources))
+        if self.domain.path is not None:
+            domain = Path(self.domain.path).read_text(encoding="utf-8")
+        else:
+            from learnact.envs.pddl.resources import own_domain_text
+
+            domain = own_domain_text(self._example_kind or self.domain.name)
+        return domain, self._sources[index].read()
+
 
 # --- pddl/<kind>: AgentBoard layout on disk ---------------------------------------------
 
