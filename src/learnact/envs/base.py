@@ -13,10 +13,12 @@ docs/environments.md for a complete example) and register itself.
 
 from __future__ import annotations
 
+import ast
 import functools
 import keyword
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -150,6 +152,22 @@ class DataSource:
         }
 
 
+@dataclass(frozen=True)
+class TaskObject:
+    """An object that tasks of a family name, as the learner's checks of learned code see it
+    (`learnact.learning.checks`).
+
+    ``kinds`` are its types with their super-types (PDDL), empty when the family does not
+    know them. ``fixed`` is true for an object every task has alike (gripper's ``left`` and
+    ``right`` grippers, a domain constant): learned code may name it; a task's own object
+    (``ball1``) belongs in a parameter.
+    """
+
+    name: str
+    kinds: frozenset[str] = frozenset()
+    fixed: bool = False
+
+
 #: What an environment answers to an action it cannot apply (AgentBoard's wording, used
 #: by every built-in family and by the agents' own "not valid" observations).
 NOT_VALID = "The action is not valid and therefore takes no effect."
@@ -171,6 +189,12 @@ class Episode(ABC):
 
     def valid_actions(self) -> list[str] | None:
         """Commands applicable now (the agent-level ``check valid actions``), if known."""
+        return None
+
+    def state_key(self) -> Hashable | None:
+        """A value equal for equal states of this episode (PDDL: the set of true facts), or
+        ``None`` when the family cannot tell. The agents' repeat guard treats a valid call
+        that leaves it unchanged like a failed one (it did nothing)."""
         return None
 
     @property
@@ -317,6 +341,21 @@ class TaskFamily(ABC):
                 return a, m.groups()
         return None
 
+    def task_objects(self, tasks: Sequence[int]) -> dict[str, TaskObject]:
+        """The objects of ``tasks`` and of the worked example, by name, that learned code is
+        checked against (a task's own object hard-coded where a parameter belongs; an
+        example call's argument of the wrong kind). This default knows only the string
+        arguments of the calls in `example` (kinds unknown, none fixed); families that know
+        their tasks' objects say more (PDDL: problem objects, their types, and which are
+        the same in every task)."""
+        return {n: TaskObject(n) for n in example_arguments(self.example)}
+
+    def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
+        """The kinds of object each parameter of basic action ``action`` takes (an empty set:
+        any), or ``None`` when the family does not know them (this default). PDDL: the
+        parameter types of the action schema."""
+        return None
+
     def action(self, name: str) -> BasicAction | None:
         """The basic action called ``name``, or ``None``."""
         for a in self.basic_actions:
@@ -337,3 +376,21 @@ class TaskFamily(ABC):
             "source": self.source.to_dict(),
             "basic_actions": [a.to_dict() for a in self.basic_actions],
         }
+
+
+def example_arguments(example: str) -> list[str]:
+    """The string arguments of the calls on the ``Action:`` lines of a worked example, in
+    order of first use: ``Action: pick('ball1', 'rooma', 'left')`` -> ``ball1, rooma, left``."""
+    out: dict[str, None] = {}
+    for line in example.splitlines():
+        if not line.startswith("Action:"):
+            continue
+        try:
+            node = ast.parse(line.split(":", 1)[1].strip(), mode="eval").body
+        except SyntaxError:
+            continue
+        if isinstance(node, ast.Call):
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    out.setdefault(arg.value)
+    return list(out)

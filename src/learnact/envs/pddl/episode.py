@@ -138,6 +138,10 @@ class PddlEpisode(Episode):
         """The commands applicable in the current state (`PddlTask.valid_commands`)."""
         return self.task.valid_commands(self.state)
 
+    def state_key(self) -> frozenset[m.Atom]:
+        """The facts true now: equal before and after a call that changed nothing."""
+        return frozenset(self.state)
+
     def step(self, command: str) -> StepResult:
         """Apply one command, written loosely (``Pick(ball1, rooma, 'left')`` works too);
         ``check valid actions`` lists the applicable ones. An unknown action or object, a wrong

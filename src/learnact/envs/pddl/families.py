@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import keyword
+import re
 import threading
 import warnings as warnings_module
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from learnact.download import sha256_file
-from learnact.envs.base import BasicAction, DataSource, Split, TaskFamily, TaskSpec
+from learnact.envs.base import (
+    BasicAction,
+    DataSource,
+    Split,
+    TaskFamily,
+    TaskObject,
+    TaskSpec,
+    example_arguments,
+)
 from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl import model as m
@@ -149,6 +159,69 @@ class PddlFamily(TaskFamily):
 
             domain = own_domain_text(self._example_kind or self.domain.name)
         return domain, self._sources[index].read()
+
+    def task_objects(self, tasks: Sequence[int]) -> dict[str, TaskObject]:
+        """The problem objects of ``tasks`` (parsed on first use) and the worked example's
+        call arguments, with their types and super-types.
+
+        Fixed (code may name them): the domain's constants, and the objects of a type that
+        no goal of ``tasks`` mentions and whose objects are the same in every one of them
+        (gripper's ``left`` and ``right``: tools, not what a task is about), or that has
+        the same single object in each (tyreworld's ``boot``). Objects of a
+        type the goals mention (balls, rooms, blocks) are each task's own, even when a
+        generator gives every task the same names. An example argument no task has is the
+        example's own."""
+        problems = [self.task(i) for i in tasks]
+        static = self.domain.static_predicates()
+        members: list[dict[str, set[str]]] = []
+        roles: list[dict[str, set[str]]] = []
+        in_goal: set[str] = set()
+        for t in problems:
+            # An untyped domain (AgentBoard's gripper) says what an object is with static
+            # unary facts, (ball ball1), (gripper left): those stand in for its type.
+            unary: dict[str, set[str]] = defaultdict(set)
+            for atom in t.problem.init:
+                if len(atom) == 2 and atom[0] in static:
+                    unary[atom[1]].add(atom[0])
+            role = {
+                name: set(tags) or unary.get(name) or {m.ROOT_TYPE}
+                for name, tags in t.problem.objects.items()
+            }
+            by_tag: dict[str, set[str]] = defaultdict(set)
+            goal_words = set(re.findall(r"[\w-]+", t.goal_text.lower()))
+            for name, tags in role.items():
+                for tag in tags:
+                    by_tag[tag].add(name)
+                    if name.lower() in goal_words:
+                        in_goal.add(tag)
+            members.append(by_tag)
+            roles.append(role)
+        tags = {tag for by_tag in members for tag in by_tag}
+        alike = {
+            tag for tag in tags if len({frozenset(by_tag.get(tag, ())) for by_tag in members}) == 1
+        }
+        # One object of its type in every task (tyreworld's boot): there is nothing to choose.
+        single = {tag for tag in alike if len(members[0].get(tag, ())) == 1}
+        tools = (alike - in_goal) | single
+        out: dict[str, TaskObject] = {}
+        for t, role in zip(problems, roles, strict=True):
+            for name, obj_tags in t.problem.objects.items():
+                kinds = frozenset(
+                    k for tag in obj_tags or {m.ROOT_TYPE} for k in self.domain.ancestors(tag)
+                )
+                fixed = name in self.domain.constants or role[name] <= tools
+                out.setdefault(name, TaskObject(name, kinds, fixed))
+        for name in example_arguments(self.example):
+            out.setdefault(name, TaskObject(name))
+        return out
+
+    def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
+        """The declared types of each parameter of the schema behind basic action ``action``
+        (``frozenset()`` for an untyped one), or ``None`` for no such action."""
+        for schema in self.domain.actions.values():
+            if python_name(schema.name) == action:
+                return tuple(frozenset(t) for _, t in schema.params)
+        return None
 
 
 # --- pddl/<kind>: AgentBoard layout on disk ---------------------------------------------
