@@ -29,6 +29,12 @@ def register(app: typer.Typer) -> None:
         html_file: Path | None = typer.Argument(
             None, metavar="[FILE]", help="With --html: where to write the report."
         ),
+        figures: Path = typer.Option(
+            None,
+            "--figures",
+            help="Also write each difficulty ladder's success and progress charts as SVG "
+            "files into this folder.",
+        ),
     ) -> None:
         """The results matrix with intervals, and LLM usage, of a `learnact compare` run."""
         from learnact.runner import report
@@ -39,6 +45,15 @@ def register(app: typer.Typer) -> None:
             raise BadInput(f"unexpected argument {html_file} (an output FILE goes with --html)")
         if not run_dir.is_dir():
             raise BadInput(f"no such run directory: {run_dir}")
+        if figures is not None:
+            from learnact.runner.ladder import write_figures
+
+            written = write_figures(report.build(run_dir), figures)
+            info(
+                "wrote " + ", ".join(str(p) for p in written)
+                if written
+                else f"no difficulty ladder in {run_dir} (families that differ only in size)"
+            )
         if html_out:
             from learnact.runner import html_report
 

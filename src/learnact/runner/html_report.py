@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from learnact.runner import report, stats
+from learnact.runner import ladder, report, stats
 from learnact.runner.store import RunStore
 
 PALETTE = [
@@ -536,6 +536,7 @@ def context(run_dir: str | Path) -> dict[str, Any]:
         "progress_rows": _matrix(rep, "progress") if has_progress else None,
         "success_plot": success_plot,
         "progress_plot": progress_plot,
+        "ladders": ladder.context(rep),
         "token_plot": token_plot,
         "cost_plot": cost_plot,
         "purposes": purposes,
