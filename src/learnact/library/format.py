@@ -206,11 +206,14 @@ class ActionLibrary:
         author: str = "learner",
         failure: dict[str, Any] | None = None,
         first: bool = False,
+        source: str | None = None,
     ) -> LearnedAction:
         """Record the action's current code and text as a new version in its lineage.
 
-        ``first`` records the first version (1) of an action with no lineage yet. Returns the
-        action; raises ``KeyError`` when the library has no action ``name``.
+        ``first`` records the first version (1) of an action with no lineage yet.
+        ``source`` says where this version's code came from when it is not the default
+        (`version_source`), e.g. ``"induced: won episodes"`` (`learnact.learning.induce`).
+        Returns the action; raises ``KeyError`` when the library has no action ``name``.
         """
         a = self.action(name)
         if a is None:
@@ -231,6 +234,7 @@ class ActionLibrary:
                 "code": code,
                 "description": a.description,
                 "notes": list(a.notes),
+                **({"source": source} if source is not None else {}),
             }
         )
         return a
@@ -323,6 +327,17 @@ class ActionLibrary:
                 + ", ".join(sorted(undefined))
                 + f" (basic actions: {', '.join(sorted(basic_actions))})"
             )
+
+
+def version_source(entry: dict[str, Any]) -> str:
+    """Where a lineage version's code came from: its recorded ``source`` (e.g.
+    ``"induced: example, won episodes"``), else ``"llm"`` for the learner's versions (written
+    by the learner model) and the ``author`` (``"human"``) for the others."""
+    recorded = entry.get("source")
+    if isinstance(recorded, str) and recorded:
+        return recorded
+    author = entry.get("author", "human")
+    return "llm" if author == "learner" else str(author)
 
 
 def _top_level_functions(source: str, origin: str) -> dict[str, ast.FunctionDef]:
