@@ -60,6 +60,7 @@ def test_purposes_closed_set():
         "fix_actions",
         "describe_action",
         "usage_example",
+        "name_action",
         "revise",
         "reflect",
     }

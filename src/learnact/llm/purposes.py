@@ -15,6 +15,7 @@ PURPOSES: dict[str, str] = {
     "fix_actions": "learner: repair actions that failed in training episodes",
     "describe_action": "learner: write the docstring / description of an action",
     "usage_example": "learner: write a usage example for an action",
+    "name_action": "learner: name and describe an action induced from action sequences",
     "revise": "learner: revise an action or its documentation after feedback",
     "reflect": "Reflexion: a lesson from a failed episode",
 }
