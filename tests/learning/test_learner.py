@@ -17,7 +17,7 @@ from learnact.learning.learner import LearnConfig, Learner
 GOOD = '```python\ndef pair(a, b):\n    """Switch on two lamps."""\n    switch_on(a)\n    return switch_on(b)\n```\nExample: pair(\'lamp0\', \'lamp2\')'
 BUGGY = "```python\ndef pair(a, b):\n    switch_on(a)\n    return switch_on(b + '0')\n```\nExample: pair('lamp0', 'lamp2')"
 CRASH = "```python\ndef pair(a, b):\n    switch_on(a)\n    return switch_on(undefined_lamp)\n```\nExample: pair('lamp0', 'lamp2')"
-WORSE = "Diagnosis: it should switch off.\nImprovement: Update\n```python\ndef pair(a, b):\n    return switch_off(a)\n```"
+WORSE = "Diagnosis: it should switch off.\nImprovement: Update\n```python\ndef pair(a, b):\n    switch_off(a)\n    return switch_off(b)\n```"
 FIX = (
     "Diagnosis: the second lamp name gets a stray 0.\nImprovement: Update\n"
     + GOOD.split("\nExample")[0]

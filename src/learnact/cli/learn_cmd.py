@@ -202,6 +202,7 @@ def register(app: typer.Typer) -> None:
             "usage": result.usage.total.to_dict(),
             "score": result.best.score.to_dict() if result.best and result.best.score else None,
             "actions": [a.signature for a in library.actions] if library else [],
+            "checks": result.checks,
         }
         cache_notice(summary["usage"]["calls"], summary["usage"]["cached_calls"])
         if json_out:
@@ -217,3 +218,6 @@ def register(app: typer.Typer) -> None:
         )
         for a in library.actions:
             out.print(f"  {a.signature}: {a.description}", markup=False)
+        if any(result.checks.values()):
+            fired = ", ".join(f"{k} {v}" for k, v in result.checks.items() if v)
+            out.print(f"Answers sent back by the checks of learned code: {fired}", markup=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from learnact.agents.context import StepSandbox
 from learnact.envs.base import TaskFamily
+from learnact.learning.checks import CHECKS, Checker, ChecksFailed
 from learnact.learning.code import (
     CodeProblem,
     NothingNew,
@@ -25,6 +26,7 @@ from learnact.learning.code import (
 )
 from learnact.learning.context import LearnContext
 from learnact.learning.failure import Failure
+from learnact.learning.journal import Journal
 from learnact.learning.usage import usage_example
 from learnact.library import ActionLibrary
 from learnact.prompts import render
@@ -49,6 +51,9 @@ class CreationConfig:
     example_max_tokens: int = 400
     example_tries: int = 2  # executed usage example: tries before giving up (usage.py)
     timeout_s: float = 10.0
+    # Static checks of learned functions (learning/checks.py): refused and sent back to be
+    # fixed; () checks nothing.
+    checks: tuple[str, ...] = CHECKS
 
 
 def validate_code(
@@ -87,6 +92,17 @@ def validate_code(
         frames = "\n".join(f"  {f}" for f in res.error.frames)
         return f"{res.error.type}: {res.error.message}" + (f"\n{frames}" if frames else "")
     return None
+
+
+def record_checks(journal: Journal, failed: ChecksFailed, **where: object) -> None:
+    """Journal event ``checks``: which checks refused an answer (``fired``, each once) and
+    what they found; ``where`` says which answer (candidate and attempt, or revision)."""
+    journal.event(
+        "checks",
+        fired=sorted({f.check for f in failed.findings}),
+        findings=[f.to_dict() for f in failed.findings],
+        **where,
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -192,11 +208,17 @@ def create_candidate(
     index: int,
     cfg: CreationConfig,
     validation_task: int,
+    *,
+    checker: Checker | None = None,
 ) -> Created | None:
     """Candidate number ``index``: an action set validated in ``ctx.sandbox`` on training
     task ``validation_task``, or ``None`` when every try (``cfg.max_fix_tries`` fixes and
-    restarts) failed validation. Every exchange and decision goes to ``ctx.journal``."""
+    restarts) failed validation. ``checker`` (default: ``cfg.checks`` against the objects
+    of ``validation_task``) refuses functions the static checks find wrong. Every exchange
+    and decision goes to ``ctx.journal`` (event ``checks`` for each answer the checks
+    refused)."""
     journal = ctx.journal
+    checker = checker or Checker(family, [validation_task], cfg.checks)
     basic = {a.name for a in family.basic_actions}
     decompose = cfg.decompose if cfg.decompose is not None else family.decompose_creation
     first = [
@@ -238,6 +260,7 @@ def create_candidate(
                     "every function's name starts with '_', so the agent could call none; "
                     "give the actions public names"
                 )
+            checker.check(proposal.code, proposal.functions, proposal.example_call)
             error = validate_code(
                 family,
                 ctx.sandbox,
@@ -250,6 +273,9 @@ def create_candidate(
             # Nothing new to fix (only re-defined basic actions, or only functions that
             # never act); small models asked to fix it copy it again.
             error, restart = str(e), True
+        except ChecksFailed as e:
+            error = str(e)
+            record_checks(journal, e, candidate=index, attempt=attempt)
         except CodeProblem as e:
             error = str(e)
         journal.event("validation", candidate=index, attempt=attempt, error=error)

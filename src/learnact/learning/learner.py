@@ -33,6 +33,7 @@ from learnact.agents.act import ActAgent, AgentConfig
 from learnact.agents.context import StepSandbox
 from learnact.agents.trajectory import EpisodeRecord
 from learnact.envs.base import TaskFamily
+from learnact.learning.checks import Checker, check_counts
 from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig, create_candidate
 from learnact.learning.failure import Failure, first_failure
@@ -119,6 +120,8 @@ class LearnResult:
     rounds_run: int
     stopped: str  # why learning ended
     usage: Usage = field(default_factory=Usage)
+    # How many answers each static check refused (learning/checks.py), every check named.
+    checks: dict[str, int] = field(default_factory=dict)
 
 
 def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
@@ -171,6 +174,7 @@ class Learner:
             raise ValueError(f"{family.name} has no training tasks to learn from")
         self.terms = tuple(self.cfg.score_terms or default_terms(family.state_observations))
         self._read_only = family.is_read_only
+        self.checker = Checker(family, self.train_tasks, self.cfg.creation.checks)
         self._scores: dict[str, tuple[Score, list[EpisodeRecord]]] = {}
 
     # --- budget -------------------------------------------------------------------------
@@ -381,7 +385,12 @@ class Learner:
             for k in range(cfg.creation.candidates):
                 self._check_budget()
                 created = create_candidate(
-                    self.family, self.ctx, k, cfg.creation, self.train_tasks[0]
+                    self.family,
+                    self.ctx,
+                    k,
+                    cfg.creation,
+                    self.train_tasks[0],
+                    checker=self.checker,
                 )
                 if created is None:
                     self._event("candidate_dropped", candidate=f"c{k}")
@@ -401,8 +410,9 @@ class Learner:
             best = _best(candidates)
             if best is None:
                 stopped = "no candidate passed validation"
-                self._event("end", best=None, stopped=stopped, rounds=0)
-                return LearnResult(None, candidates, 0, stopped, self.ctx.usage)
+                checks = check_counts(self.journal.events)
+                self._event("end", best=None, stopped=stopped, rounds=0, checks=checks)
+                return LearnResult(None, candidates, 0, stopped, self.ctx.usage, checks)
             self._event(
                 "best", candidate=best.id, score=best.score.to_dict() if best.score else None
             )
@@ -439,6 +449,7 @@ class Learner:
                         cfg=cfg.creation,
                         validation_task=self.train_tasks[0],
                         temperature=cfg.revise_temperature,
+                        checker=self.checker,
                     )
                     self._event(
                         "revision",
@@ -476,8 +487,11 @@ class Learner:
         except BudgetExceeded as e:
             stopped = f"budget: {e}"
             best = _best(candidates) or best
-        self._event("end", best=best.id if best else None, stopped=stopped, rounds=rounds_run)
-        return LearnResult(best, candidates, rounds_run, stopped, self.ctx.usage)
+        checks = check_counts(self.journal.events)
+        self._event(
+            "end", best=best.id if best else None, stopped=stopped, rounds=rounds_run, checks=checks
+        )
+        return LearnResult(best, candidates, rounds_run, stopped, self.ctx.usage, checks)
 
 
 def _train_retries(cfg: LearnConfig) -> int:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from learnact.envs.base import TaskFamily
+from learnact.learning.checks import Checker, ChecksFailed
 from learnact.learning.code import (
     CodeProblem,
     extract_code,
@@ -28,6 +29,7 @@ from learnact.learning.context import LearnContext
 from learnact.learning.creation import (
     CreationConfig,
     describe,
+    record_checks,
     validate_code,
 )
 from learnact.learning.failure import Failure
@@ -71,11 +73,14 @@ def revise(
     cfg: CreationConfig,
     validation_task: int,
     temperature: float,
+    checker: Checker | None = None,
 ) -> Revision:
     """Ask the learner to diagnose ``failure`` and improve ``library`` (sample
     ``sample_index`` at ``temperature``): an Update is validated as in creation (with
-    ``cfg.max_fix_tries`` fixes) on training task ``validation_task``; a Plan adds a
-    usage note. The answer never changes ``library`` itself (a new one is returned)."""
+    ``cfg.max_fix_tries`` fixes, ``checker`` checking the functions it changes; default:
+    ``cfg.checks`` against ``validation_task``'s objects) on training task
+    ``validation_task``; a Plan adds a usage note. The answer never changes ``library``
+    itself (a new one is returned)."""
     label, context = failure.context(family.state_observations)
     messages = [
         {
@@ -110,7 +115,10 @@ def revise(
     wants_plan = re.search(r"Improvement\s*:\s*\**\s*Plan", text, re.IGNORECASE) is not None
     if wants_plan or not extract_code(text):
         return _plan(library, text, diagnosis, failure)
-    return _update(family, ctx, library, messages, text, diagnosis, cfg, validation_task, failure)
+    checker = checker or Checker(family, [validation_task], cfg.checks)
+    return _update(
+        family, ctx, library, messages, text, diagnosis, cfg, validation_task, failure, checker
+    )
 
 
 def _plan(library: ActionLibrary, text: str, diagnosis: str, failure: Failure) -> Revision:
@@ -141,6 +149,7 @@ def _update(
     cfg: CreationConfig,
     validation_task: int,
     failure: Failure,
+    checker: Checker,
 ) -> Revision:
     basic = {a.name for a in family.basic_actions}
     for attempt in range(cfg.max_fix_tries + 1):
@@ -160,10 +169,13 @@ def _update(
             if broken:
                 raise CodeProblem("after this update " + never_acts(broken, basic))
             parse_proposal(f"```python\n{merged}\n```", basic)  # the merged set must stand alone
+            checker.check(merged, changed, proposal.example_call)
             error = validate_code(
                 family, ctx.sandbox, merged, proposal.example_call, validation_task, cfg.timeout_s
             )
         except CodeProblem as e:
+            if isinstance(e, ChecksFailed):
+                record_checks(ctx.journal, e, revision=True, attempt=attempt)
             error, merged, changed = str(e), library.source, []
         ctx.journal.event("validation", revision=True, attempt=attempt, error=error)
         if error is None:

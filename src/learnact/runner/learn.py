@@ -75,6 +75,7 @@ def learn_library(
         "best": result.best.id if result.best else None,
         "stopped": result.stopped,
         "rounds": result.rounds_run,
+        "checks": result.checks,  # answers each static check refused (learning/checks.py)
         "candidates": [
             {
                 "id": c.id,

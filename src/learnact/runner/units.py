@@ -235,5 +235,6 @@ def _learn(
             "best": result.best.id if result.best else None,
             "stopped": result.stopped,
             "actions": [a.signature for a in library.actions] if library else [],
+            "checks": result.checks,
         },
     }
