@@ -60,6 +60,7 @@ def test_a_ladder_run_draws_its_curves_and_pairs(tmp_path):
     page = (tmp_path / "r.html").read_text()
     assert "Ladder <code>pddl-gen/gripper</code>" in page
     assert "minus the best baseline" in page and "<td>expert-library</td>" in page
+    assert "http://" not in page  # inline SVG needs no namespace URL
 
 
 def test_a_run_without_a_ladder_writes_no_figure(tmp_path):

@@ -488,17 +488,47 @@ def context(run_dir: str | Path) -> dict[str, Any]:
         )
         fam["seeds"] = dict(sorted(fam["seeds"].items()))
 
-    # trajectories
-    recs = []
-    hashes = []
-    for e in episodes:
-        rec = json.loads(e["record"])
-        recs.append((e, rec))
-        hashes.append({s.get("prompt") for s in rec.get("steps", []) if s.get("prompt")})
+    viewer, shared = _viewer([(e, json.loads(e["record"])) for e in episodes], prompts)
+    return {
+        "rep": rep,
+        "legend": stats.LEGEND,
+        "overlap": report.overlap_text(rep["train_test_overlap"])
+        if rep.get("train_test_overlap")
+        else None,
+        "code_changes": report.code_change_text(rep["code_changes"])
+        if rep.get("code_changes")
+        else None,
+        "success_rows": _matrix(rep, "success"),
+        "progress_rows": _matrix(rep, "progress") if has_progress else None,
+        "success_plot": success_plot,
+        "progress_plot": progress_plot,
+        "ladders": ladder.context(rep),
+        "token_plot": token_plot,
+        "cost_plot": cost_plot,
+        "purposes": purposes,
+        "learned": dict(sorted(learned.items())),
+        "lessons": [{**r, "lessons": json.loads(r["lessons"])} for r in lessons],
+        "failed": failed,
+        "episodes": viewer,
+        "shared": shared,
+        "experiment_json": json.dumps(rep["experiment"], indent=2, sort_keys=True, default=str),
+    }
+
+
+def _viewer(
+    episodes: list[tuple[dict[str, Any], dict[str, Any]]],
+    prompts: dict[str, list[dict[str, str]]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The trajectory viewer's entries, one per ``(row, record)`` (``row``: the store's
+    ``unit``, ``ordinal``, ``family``, ``method``, ``seed``, ``task``, ``phase``, ``won``,
+    ``progress``, ``steps``, ``error``), and the long prompt texts they share."""
+    hashes = [
+        {s.get("prompt") for s in rec.get("steps", []) if s.get("prompt")} for _, rec in episodes
+    ]
     pm = _Prompts(prompts)
     pm.count(hashes)
     viewer: list[dict[str, Any]] = []
-    for e, rec in recs:
+    for e, rec in episodes:
         steps, prev = [], None
         for s in rec.get("steps", []):
             steps.append({**s, "prompt_view": pm.messages(s.get("prompt"), prev)})
@@ -523,55 +553,89 @@ def context(run_dir: str | Path) -> dict[str, Any]:
                 "steps": steps,
             }
         )
-    return {
-        "rep": rep,
-        "legend": stats.LEGEND,
-        "overlap": report.overlap_text(rep["train_test_overlap"])
-        if rep.get("train_test_overlap")
-        else None,
-        "code_changes": report.code_change_text(rep["code_changes"])
-        if rep.get("code_changes")
-        else None,
-        "success_rows": _matrix(rep, "success"),
-        "progress_rows": _matrix(rep, "progress") if has_progress else None,
-        "success_plot": success_plot,
-        "progress_plot": progress_plot,
-        "ladders": ladder.context(rep),
-        "token_plot": token_plot,
-        "cost_plot": cost_plot,
-        "purposes": purposes,
-        "learned": dict(sorted(learned.items())),
-        "lessons": [{**r, "lessons": json.loads(r["lessons"])} for r in lessons],
-        "failed": failed,
-        "episodes": viewer,
-        "shared": list(pm.shared.values()),
-        "experiment_json": json.dumps(rep["experiment"], indent=2, sort_keys=True, default=str),
-    }
+    return viewer, list(pm.shared.values())
+
+
+def _environment() -> Any:
+    from jinja2 import Environment, FunctionLoader, StrictUndefined
+
+    tpl_dir = files("learnact.runner") / "templates"
+    env = Environment(
+        loader=FunctionLoader(lambda name: (tpl_dir / name).read_text(encoding="utf-8")),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: "-" if v is None else f"{v:.0%}"
+    env.filters["num"] = lambda v: "-" if v is None else f"{v:,.6g}"
+    css = (tpl_dir / "report.css").read_text(encoding="utf-8")
+    js = (tpl_dir / "report.js").read_text(encoding="utf-8")
+    return env, Markup(css), Markup(js)
 
 
 def render(run_dir: str | Path) -> str:
     """The HTML report of the run in ``run_dir``: one self-contained page (styles, script and SVG
     plots inline; all run text escaped). Raises `BadInput` when ``run_dir`` holds no run store (as
     `learnact.runner.report.build` does)."""
-    from jinja2 import Environment, StrictUndefined
+    env, css, js = _environment()
+    return env.get_template("report.html.j2").render(css=css, js=js, **context(run_dir))
 
-    tpl_dir = files("learnact.runner") / "templates"
-    env = Environment(
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+
+def render_trajectories(directory: str | Path) -> str:
+    """The trajectory viewer alone for recorded episodes outside a run store: the
+    ``trajectories.jsonl`` and ``prompts.jsonl`` that ``learnact eval --out`` and
+    ``learnact serve`` write in ``directory``. Raises `BadInput` when it holds none."""
+    from learnact.agents.trajectory import read_jsonl
+    from learnact.errors import BadInput
+
+    d = Path(directory)
+    path = d / "trajectories.jsonl"
+    if not path.is_file():
+        raise BadInput(f"{d} holds no run store and no trajectories.jsonl")
+    records = read_jsonl(path)
+    prompts = {p["hash"]: p["messages"] for p in read_jsonl(d / "prompts.jsonl")}
+    rows = [
+        (
+            {
+                "unit": f"{r.get('method')}|{r.get('task')}",
+                "ordinal": i,
+                "family": r.get("family", ""),
+                "method": r.get("method", ""),
+                "seed": (r.get("summary") or {}).get("seed", 0),
+                "task": r.get("task"),
+                "phase": r.get("phase", "test"),
+                "won": r.get("won", False),
+                "progress": r.get("progress"),
+                "steps": len(r.get("steps", [])),
+                "error": r.get("error"),
+            },
+            r,
+        )
+        for i, r in enumerate(records)
+    ]
+    viewer, shared = _viewer(rows, prompts)
+    env, css, js = _environment()
+    return env.get_template("trajectories_page.html.j2").render(
+        css=css,
+        js=js,
+        name=d.name,
+        source=f"{len(viewer)} episodes recorded in {path}",
+        episodes=viewer,
+        shared=shared,
     )
-    env.filters["pct"] = lambda v: "-" if v is None else f"{v:.0%}"
-    env.filters["num"] = lambda v: "-" if v is None else f"{v:,.6g}"
-    template = env.from_string((tpl_dir / "report.html.j2").read_text(encoding="utf-8"))
-    css = (tpl_dir / "report.css").read_text(encoding="utf-8")
-    js = (tpl_dir / "report.js").read_text(encoding="utf-8")
-    return template.render(css=Markup(css), js=Markup(js), **context(run_dir))
 
 
 def write(run_dir: str | Path, path: str | Path | None = None) -> Path:
-    """Write the report (default ``RUN/report.html``) and return its path."""
+    """Write the report (default ``RUN/report.html``) and return its path: the run's
+    report when ``run_dir`` holds a run store, else the trajectory viewer of the episodes
+    recorded there (`render_trajectories`)."""
+    from learnact.runner.store import STORE_NAME
+
     out = Path(path) if path else Path(run_dir) / "report.html"
+    has_store = (Path(run_dir) / STORE_NAME).exists()
+    text = render(run_dir) if has_store else render_trajectories(run_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = render(run_dir)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)

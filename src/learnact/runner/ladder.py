@@ -23,6 +23,7 @@ from learnact.envs.registry import parse_name
 from learnact.runner import stats
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"]
+_XMLNS = ' xmlns="http://www.w3.org/2000/svg"'
 LEARNERS = ("learnact", "expert-library")  # paired with the best baseline, per rung
 
 
@@ -66,10 +67,11 @@ def _cell_stat(report: dict[str, Any], family: str, method: str, key: str) -> di
     return (cell or {}).get(key)
 
 
-def chart(ladder: Ladder, report: dict[str, Any], key: str) -> Markup:
+def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool = False) -> Markup:
     """``key`` ("success" or "progress") against rung for every method of the run that
     has a value on the ladder: an SVG line chart, y from 0 to 1, whiskers the 95%
-    interval, x the rung's size."""
+    interval, x the rung's size. ``standalone``: with the SVG namespace, for a file of its
+    own (inline in HTML it needs none, and the page names no URL)."""
     methods = [
         m
         for m in report["methods"]
@@ -89,7 +91,7 @@ def chart(ladder: Ladder, report: dict[str, Any], key: str) -> Markup:
     label = "success rate" if key == "success" else "progress rate"
     title = f"{ladder.domain}: {label} by size"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" role="img" '
+        f'<svg{_XMLNS if standalone else ""} class="plot" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'font-family="sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
@@ -213,7 +215,7 @@ def write_figures(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
             out.mkdir(parents=True, exist_ok=True)
             path = out / f"{lad.slug}-{key}.svg"
             tmp = path.with_suffix(".svg.tmp")
-            tmp.write_text(str(chart(lad, report, key)) + "\n", encoding="utf-8")
+            tmp.write_text(str(chart(lad, report, key, standalone=True)) + "\n", encoding="utf-8")
             tmp.replace(path)  # never a half-written figure
             written.append(path)
     return written
