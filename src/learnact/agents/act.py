@@ -44,9 +44,10 @@ class AgentConfig:
     allow_check: bool = True
     # Repeat guard: a greedy small model that just failed tends to write the same failing
     # line again for the rest of the episode (or alternate it with check_valid_actions()).
-    # When its answer is a call that already failed since the last valid action (so in
-    # the same state), ask again at ``repeat_temperature`` (distinct sample indices, so
-    # the response cache keeps the answers apart), up to ``repeat_retries`` times. An
+    # When its answer is a call that already failed, or was valid but changed nothing
+    # (`Episode.state_key`), since the last action that changed the state, ask again at
+    # ``repeat_temperature`` (distinct sample indices, so the response cache keeps the
+    # answers apart), up to ``repeat_retries`` times. An
     # answer that is no call at all (it often copies the last observation) is asked again
     # the same way.
     repeat_retries: int = 2
@@ -191,6 +192,9 @@ class ActAgent:
         history.add(None, first.observation)
         system = self.system_prompt()
         last_state = first.observation
+        # Steps whose call was valid but left the state as it was (`Episode.state_key`): the
+        # repeat guard treats them like failed ones.
+        unchanged: set[int] = set()
         max_steps = cfg.max_steps or self.family.step_budget
         for index in range(max_steps):
             activity.report(
@@ -224,10 +228,14 @@ class ActAgent:
                 used = _tokens(completion)
                 tokens = (tokens[0] + used[0], tokens[1] + used[1])
                 resampled = k
-                if not self._ask_again(reply, record.steps):
+                if not self._ask_again(reply, record.steps, unchanged):
                     break
             latency = time.perf_counter() - started
+            before = episode.state_key()
             step = self.play_line(episode, index, reply, last_state)
+            valid_action = step.kind == "action" and step.valid
+            if valid_action and before is not None and episode.state_key() == before:
+                unchanged.add(step.index)
             step.prompt, step.completion = prompt_ref, raw
             step.reasoning = completion.reasoning or None
             step.latency_s = latency
@@ -249,10 +257,17 @@ class ActAgent:
         if record.progress is None:
             record.progress = episode.progress
 
-    def _ask_again(self, reply: str, steps: list[StepRecord]) -> bool:
+    def _ask_again(
+        self,
+        reply: str,
+        steps: list[StepRecord],
+        unchanged: set[int] | frozenset[int] = frozenset(),
+    ) -> bool:
         """Whether the repeat guard asks again: ``reply`` is no call (nor a ReAct
-        thought), or a call that already failed since the last valid action (thoughts,
-        checks and unparsable answers change nothing in between)."""
+        thought), or a call that already failed, or did nothing, since the last valid
+        action that changed the state (thoughts, checks and unparsable answers change
+        nothing in between). ``unchanged`` holds the indices of valid steps that left the
+        state as it was (``move('rooma', 'rooma')``): they count as failed, not as valid."""
         if self.react and parse_think(reply) is not None:
             return False
         known = self.basic_names | self.learned_names | {CHECK_VALID_CALL}
@@ -262,7 +277,7 @@ class ActAgent:
         for step in reversed(steps):
             if step.kind != "action":
                 continue
-            if step.valid:
+            if step.valid and step.index not in unchanged:
                 return False
             if step.call == call.code:
                 return True
