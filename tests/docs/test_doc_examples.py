@@ -315,7 +315,7 @@ def _bash(command: str, work: Path, env: dict[str, str]) -> subprocess.Completed
     )
 
 
-@pytest.mark.parametrize("doc", doc_files())
+@pytest.mark.parametrize("doc", [d for d in doc_files() if _examples(d)])
 def test_doc_examples_run(doc, data, tmp_path):
     work, env = _workdir(tmp_path, data)
     failures: list[str] = []
@@ -354,8 +354,6 @@ def test_doc_examples_run(doc, data, tmp_path):
         if python:
             python.close()
     assert not failures, "\n\n".join(failures)
-    if not _examples(doc):
-        pytest.skip(f"{doc} has no commands or Python examples")
     assert ran > 0 or all(_listed(ex) for ex in _examples(doc))
 
 
