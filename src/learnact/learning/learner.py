@@ -37,6 +37,7 @@ from learnact.learning.checks import Checker, check_counts
 from learnact.learning.context import LearnContext
 from learnact.learning.creation import CreationConfig, create_candidate
 from learnact.learning.failure import Failure, first_failure
+from learnact.learning.inducer import Inducer
 from learnact.learning.revision import revise
 from learnact.learning.scoring import Score, default_terms, score
 from learnact.library import ActionLibrary
@@ -79,6 +80,10 @@ class LearnConfig:
     # The repeat guard's retries in training episodes (None: the acting agent's own); each
     # retry is an acting call, so 0 makes learning cheaper.
     train_repeat_retries: int | None = None
+    # Induced actions (learning/induce.py): where Stitch takes action sequences from
+    # ("example", "won", "demonstrations"); empty: the paper's LLM-written actions only.
+    induce: Sequence[str] = ()
+    induce_actions: int = 3  # actions per induced candidate (the most compressive first)
 
 
 SELECTIONS = ("full", "race")
@@ -135,12 +140,17 @@ def estimate_calls(family: TaskFamily, cfg: LearnConfig) -> dict[str, int]:
     example_tries = max(1, cfg.creation.example_tries)  # executed usage example
     creation_max = k * (1 + cfg.creation.max_fix_tries + actions_per_set + example_tries)
     revision = cfg.rounds * r * (1 + 1 + 1)  # revise + one description + usage example
+    # Induced candidates: one name per action and a usage example, after creation and
+    # (from won episodes) after each round.
+    induced = (1 + cfg.rounds) * (cfg.induce_actions + example_tries) if cfg.induce else 0
     episodes = (k + cfg.rounds * r) * (n_train + n_val)
+    episodes += (1 + cfg.rounds) * (n_train + n_val) if cfg.induce else 0
     # Each step may ask again when the repeat guard fires (agents/act.py).
     per_step = 1 + max(0, _train_retries(cfg))
     return {
-        "learner_calls": creation + revision,
+        "learner_calls": creation + revision + induced,
         "learner_calls_max": creation_max
+        + induced
         + cfg.rounds * r * (1 + cfg.creation.max_fix_tries + actions_per_set + example_tries),
         "actor_calls_max": episodes * cfg.train_steps * per_step,
         "episodes": episodes,
@@ -176,6 +186,11 @@ class Learner:
         self._read_only = family.is_read_only
         self.checker = Checker(family, self.train_tasks, self.cfg.creation.checks)
         self._scores: dict[str, tuple[Score, list[EpisodeRecord]]] = {}
+        self.inducer = (
+            Inducer(family, ctx, self.cfg, self.train_tasks, self.checker)
+            if self.cfg.induce
+            else None
+        )
 
     # --- budget -------------------------------------------------------------------------
     def _check_budget(self) -> None:
@@ -288,6 +303,39 @@ class Learner:
             )
         for c in keep:
             self.evaluate(c, heats[c.id])
+
+    def _induce(
+        self, cands: list[Candidate], *, won: bool = False, among: list[Candidate] | None = None
+    ) -> bool:
+        """Add an induced candidate to ``cands`` (and to ``among``, all candidates so far)
+        when the inducer finds a new action set: before scoring from the example and the
+        demonstrations, with ``won`` from the won training episodes of every candidate."""
+        if self.inducer is None or (won and "won" not in self.cfg.induce):
+            return False
+        self._check_budget()
+        everyone = among if among is not None else cands
+        created = self.inducer.candidate(everyone if won else [])
+        if created is None:
+            return False
+        cand = Candidate(
+            created.label,
+            created.library,
+            None,
+            "induce",
+            created.detail,
+            example_failure=created.example_failure,
+        )
+        cands.append(cand)
+        if among is not None:
+            among.append(cand)
+        self._event(
+            "candidate",
+            candidate=cand.id,
+            origin="induce",
+            sources=created.sources,
+            functions=[a.name for a in cand.library.actions],
+        )
+        return True
 
     def _parallel(self) -> int:
         """Training episodes at once: the actor's concurrency, or 1 when the family's
@@ -406,7 +454,10 @@ class Learner:
                     origin="create",
                     functions=[a.name for a in lib.actions],
                 )
+            self._induce(candidates)  # from the example and demonstrations
             self.select(candidates)
+            if self._induce(candidates, won=True):  # from the won training episodes
+                self.select(candidates)
             best = _best(candidates)
             if best is None:
                 stopped = "no candidate passed validation"
@@ -472,6 +523,8 @@ class Learner:
                     candidates.append(cand)
                     pool.append(cand)
                 self.select(pool[1:], first_task=failure.episode.task, incumbent=best)
+                if self._induce(pool, won=True, among=candidates):
+                    self.select(pool[1:])
                 previous = best
                 best = _best(pool) or best
                 self._event(
