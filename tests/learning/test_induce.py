@@ -104,9 +104,7 @@ def test_won_gripper_episodes_induce_a_carry_that_wins_a_training_task(
 
 
 def test_a_junk_naming_answer_gets_the_deterministic_fallback(gripper, sandbox, scripted, tmp_path):
-    traces = [
-        trace_from_commands(gripper, gripper.plans[t], "won", t) for t in gripper.split.train
-    ]
+    traces = [trace_from_commands(gripper, gripper.plans[t], "won", t) for t in gripper.split.train]
     found = induce(gripper, traces)
     assert [a.template() for a in found] == [
         "pick(ball, room, gripper); move(room, to); drop(ball, to, gripper)"
@@ -152,9 +150,7 @@ def test_demonstrations_come_from_a_real_planner_and_never_from_test_tasks(
     assert demo["tasks"] == train and demo["skipped_test_tasks"] == [test[0]]
     induced = next(c for c in result.candidates if c.origin == "induce")
     action = induced.library.actions[0]
-    assert version_source(induced.library.lineage[action.name][-1]) == (
-        "induced: demonstrations"
-    )
+    assert version_source(induced.library.lineage[action.name][-1]) == "induced: demonstrations"
 
 
 def test_nothing_to_induce_leaves_the_paper_loop_alone(scripted, sandbox, tmp_path):
