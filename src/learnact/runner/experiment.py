@@ -71,6 +71,11 @@ class LearnSettings(_Strict):
     # The repeat guard's retries in training episodes; unset: the experiment's repeat_retries.
     repeat_retries: int | None = Field(_L.train_repeat_retries, ge=0)
     early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
+    # Induced actions (learning/induce.py): where Stitch takes action sequences from;
+    # empty (the default): the paper's LLM-written actions only. "demonstrations" gives
+    # the learner solutions of the training tasks (every report then says so).
+    induce: list[Literal["example", "won", "demonstrations"]] = Field(default_factory=list)
+    induce_actions: int = Field(_L.induce_actions, ge=1)  # actions per induced candidate
     # Learn on this family spec (e.g. "pddl-gen/gripper[size=2,tasks=13]") and evaluate that
     # library on every family of the same domain; unset: each family learns on its own.
     family: str | None = None
@@ -109,6 +114,10 @@ class Experiment(_Strict):
     reflexion_train_tasks: str = "train"
     # Learning on test tasks is refused unless this is set; every report then says so.
     allow_train_test_overlap: bool = False
+    # Every method but learnact sees demonstrations of the training tasks as in-context
+    # examples (learning/demonstrations.py), the same ones learn.induce may use; every
+    # report says so (docs/learning.md, "Induced actions").
+    baseline_demonstrations: bool = False
     learn: LearnSettings = Field(default_factory=LearnSettings)
 
     @field_validator("families", mode="before")
@@ -211,6 +220,8 @@ class Experiment(_Strict):
             race_bar=s.race_bar,
             train_repeat_retries=s.repeat_retries,
             early_stop=s.early_stop,
+            induce=tuple(s.induce),
+            induce_actions=s.induce_actions,
         )
 
     def canonical(self) -> dict[str, Any]:
