@@ -10,6 +10,8 @@ The family: lights_env:LightsFamily[tasks=6]; training tasks 0, 3, 5; test tasks
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 
@@ -127,3 +129,66 @@ def test_learn_and_eval_refuse_test_tasks_unless_allowed(model, tmp_path):
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["train_test_overlap"] == [0]
     assert "evaluated on tasks it learned on: [0]" in r.stderr
+
+
+GRIPPER = "pddl-gen/gripper[size=2,tasks=10]"  # training tasks 0, 6, 9
+
+
+def test_demonstrations_are_of_training_tasks_only_and_every_report_says_so(monkeypatch, tmp_path):
+    """learnact induces actions from demonstrations and the baseline gets the same ones in
+    its prompt: each demonstration is a real run of a training task (pyperplan's plan),
+    never a test task, and every table says that demonstrations were used."""
+    from learnact.envs.registry import make_family
+    from learnact.runner import report
+    from learnact.runner.html_report import write as write_html
+    from learnact.runner.store import RunStore
+    from tests.learning.test_induce import LEARNER, NAMED
+
+    monkeypatch.setenv("LEARNACT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "no-git"))
+    fam = make_family(GRIPPER)
+    path = tmp_path / "model.json"
+    rules = [{"purpose": "name_action", "response": NAMED}, *LEARNER]
+    path.write_text(json.dumps({"rules": rules, "default": "move('rooma', 'roomb')"}))
+    e = Experiment.model_validate(
+        {
+            "families": [GRIPPER],
+            "methods": ["act", "learnact"],
+            "model": f"scripted:{path}",
+            "tasks": "first:2",
+            "max_steps": 2,
+            "baseline_demonstrations": True,
+            "learn": {"candidates": 1, "rounds": 0, "train_steps": 2, "induce": ["demonstrations"]},
+        }
+    )
+    run = tmp_path / "run"
+    run_experiment(e, run)
+
+    def opening(task: int) -> str:  # a task's goal and first observation, as prompts show them
+        ep = fam.make_episode(task)
+        first = ep.reset()
+        ep.close()
+        return f"Goal: {first.goal}\nObservation: {first.observation}"
+
+    train = {opening(t) for t in fam.split.train}
+    test_only = {opening(t) for t in fam.split.test} - train
+    with RunStore(run) as store:
+        prompts = [json.loads(r["messages"]) for r in store.query("SELECT messages FROM prompts")]
+        events = store.query("SELECT data FROM events WHERE event = 'demonstrations'")
+    shown = [
+        "\n".join(part.split("\n")[1:3])
+        for msgs in prompts
+        for part in msgs[0]["content"].split("Another solved task (a demonstration):")[1:]
+    ]
+    assert shown and all(s in train and s not in test_only for s in shown)
+    (demo,) = [json.loads(r["data"]) for r in events]
+    assert demo["tasks"] == list(fam.split.train) and demo["skipped_test_tasks"] == []
+
+    rep = report.build(run)
+    assert set(rep["demonstrations"]) == {"act", "learnact"} and rep["induce"] == ["demonstrations"]
+    caption = report.tables(rep)[0].caption
+    assert caption.startswith("DEMONSTRATIONS: act: demonstrations of the training tasks in")
+    rows = {r["method"]: r for r in csv.DictReader(io.StringIO(report.to_csv(rep)))}
+    assert rows["act"]["demonstrations"] == "demonstrations of the training tasks in its prompt"
+    html = write_html(run).read_text(encoding="utf-8")
+    assert 'id="demonstrations"' in html and "DEMONSTRATIONS: act:" in html

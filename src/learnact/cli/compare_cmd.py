@@ -61,6 +61,17 @@ def register(app: typer.Typer) -> None:
             "--allow-train-test-overlap",
             help="Let methods learn on test tasks (refused otherwise; every report says so).",
         ),
+        induce: str = typer.Option(
+            None,
+            "--induce",
+            help="learnact also induces actions from action sequences: comma-separated sources "
+            "example, won, demonstrations (default: none, the paper).",
+        ),
+        baseline_demonstrations: bool = typer.Option(
+            None,
+            "--baseline-demonstrations",
+            help="Give every method but learnact the training tasks' demonstrations in context.",
+        ),
         allow_code_change: bool = typer.Option(
             False,
             "--allow-code-change",
@@ -117,12 +128,14 @@ def register(app: typer.Typer) -> None:
                 "data_dir": data_dir,
                 "max_steps": max_steps,
                 "allow_train_test_overlap": allow_overlap,
+                "baseline_demonstrations": baseline_demonstrations,
             },
             learn_options={
                 "candidates": candidates,
                 "rounds": rounds,
                 "budget_calls": budget_calls,
                 "budget_tokens": budget_tokens,
+                "induce": split_methods(induce) if induce is not None else None,
             },
             file=experiment,
             resume=resume,

@@ -25,7 +25,9 @@ from learnact.cli.status import StatusLine, live_progress
 from learnact.envs import registry
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
+from learnact.learning.inducer import check_sources
 from learnact.learning.learner import SELECTIONS, LearnConfig, estimate_calls
+from learnact.library.format import version_source
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.learn import learn_library
 from learnact.runner.tasks import check_disjoint, select_tasks
@@ -153,6 +155,12 @@ def register(app: typer.Typer) -> None:
             "candidates play one task, the better half plays the rest, and a revision "
             "that does worse there than the previous best plays no more.",
         ),
+        induce: str = typer.Option(
+            "",
+            "--induce",
+            help="Also induce actions from action sequences (Stitch): comma-separated "
+            "sources example, won, demonstrations (of training tasks); default: none, the paper.",
+        ),
         allow_overlap: bool = AllowOverlap,
         data_dir: str = DataDir,
         split: str = DataSplit,
@@ -181,7 +189,10 @@ def register(app: typer.Typer) -> None:
             budget_calls=budget_calls,
             budget_tokens=budget_tokens,
             selection=selection,
+            induce=tuple(check_sources([x.strip() for x in induce.split(",") if x.strip()])),
         )
+        if "demonstrations" in cfg.induce:
+            info("demonstrations: solutions of the training tasks are a source of actions")
         est = estimate_calls(family, cfg)
         info(
             f"estimate: about {est['learner_calls']} learner calls (at most {est['learner_calls_max']}), "
@@ -217,7 +228,9 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
         for a in library.actions:
-            out.print(f"  {a.signature}: {a.description}", markup=False)
+            source = version_source((library.lineage.get(a.name) or [{}])[-1])
+            tag = f" [{source}]" if source.startswith("induced") else ""
+            out.print(f"  {a.signature}{tag}: {a.description}", markup=False)
         if any(result.checks.values()):
             fired = ", ".join(f"{k} {v}" for k, v in result.checks.items() if v)
             out.print(f"Answers sent back by the checks of learned code: {fired}", markup=False)

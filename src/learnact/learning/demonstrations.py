@@ -23,14 +23,23 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from learnact.envs.base import TaskFamily
+from learnact.envs.base import Episode, TaskFamily, TaskObject
 from learnact.errors import BadInput
 
-__all__ = ["Demonstration", "Demonstrations", "demonstrations", "render_demonstration"]
+__all__ = [
+    "Demonstration",
+    "Demonstrations",
+    "WithDemonstrations",
+    "demonstrations",
+    "render_demonstration",
+    "with_demonstrations",
+]
 
 PLANNER = "pyperplan gbf hff"
 PLAN_TIMEOUT_S = 30.0
@@ -165,3 +174,76 @@ def _replay(family: TaskFamily, task: int, commands: list[str]) -> str | None:
         return "the plan does not reach the goal when replayed"
     finally:
         episode.close()
+
+
+class WithDemonstrations(TaskFamily):
+    """``family`` as the acting agent sees it when given demonstrations in context: its
+    worked example is followed by the demonstrations' real trajectories
+    (``prompts/demonstrations.j2``). Everything else is ``family``'s own, so episodes,
+    scoring and reports are unchanged. ``demos`` are rendered once, here."""
+
+    def __init__(self, family: TaskFamily, demos: Sequence[Demonstration]) -> None:
+        from learnact.prompts import render
+
+        self.inner = family
+        self.name = family.name
+        self.step_budget = family.step_budget
+        self.state_observations = family.state_observations
+        self.history_window = family.history_window
+        self.decompose_creation = family.decompose_creation
+        self.concurrency = family.concurrency
+        self.demonstrations = list(demos)
+        self._example = render(
+            "demonstrations",
+            example=family.example,
+            demonstrations=[render_demonstration(family, d) for d in self.demonstrations],
+        )
+
+    instruction = property(lambda self: self.inner.instruction)
+    basic_actions = property(lambda self: self.inner.basic_actions)
+    tasks = property(lambda self: self.inner.tasks)
+    split = property(lambda self: self.inner.split)
+    source = property(lambda self: self.inner.source)
+
+    @property
+    def example(self) -> str:
+        """The family's worked example, then the demonstrations."""
+        return self._example
+
+    def make_episode(self, index: int) -> Episode:
+        return self.inner.make_episode(index)
+
+    def as_call(self, command: str) -> str:
+        return self.inner.as_call(command)
+
+    def is_read_only(self, command: str) -> bool:
+        return self.inner.is_read_only(command)
+
+    def task_objects(self, tasks: Sequence[int]) -> dict[str, TaskObject]:
+        return self.inner.task_objects(tasks)
+
+    def names_in(self, text: str, task: int) -> list[str]:
+        return self.inner.names_in(text, task)
+
+    def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
+        return self.inner.parameter_kinds(action)
+
+    def describe(self) -> dict[str, Any]:
+        return self.inner.describe()
+
+
+_CACHE: dict[tuple[str, str | None, tuple[int, ...]], Demonstrations] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def with_demonstrations(family: TaskFamily, tasks: Sequence[int]) -> WithDemonstrations:
+    """``family`` given the demonstrations of ``tasks`` less its test tasks (computed once
+    per process and family data; see `demonstrations`)."""
+    test = set(family.split.test)
+    chosen = tuple(t for t in tasks if t not in test)
+    key = (family.name, family.source.fingerprint, chosen)
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = demonstrations(family, chosen)
+        found = _CACHE[key].found
+    return WithDemonstrations(family, found)

@@ -495,6 +495,7 @@ def context(run_dir: str | Path) -> dict[str, Any]:
         "overlap": report.overlap_text(rep["train_test_overlap"])
         if rep.get("train_test_overlap")
         else None,
+        "demonstrations": report.demonstrations_text(rep),
         "code_changes": report.code_change_text(rep["code_changes"])
         if rep.get("code_changes")
         else None,

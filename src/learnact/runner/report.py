@@ -16,7 +16,7 @@ from statistics import mean
 from typing import Any
 
 from learnact.runner import stats
-from learnact.runner.experiment import SEED_VARIES, parse_experiment
+from learnact.runner.experiment import SEED_VARIES, Experiment, parse_experiment
 from learnact.runner.store import RunStore
 
 USAGE_FIELDS = ("calls", "cached_calls", "prompt_tokens", "completion_tokens", "cost_usd")
@@ -150,6 +150,10 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             "code_changes": [{"source": c["source"], "commit": c["commit"]} for c in code_changes],
             # Methods whose action library people wrote (not learned), said with every figure.
             "method_notes": {m: EXPERT_NOTE for m in methods if m in REFERENCE},
+            # Methods that had demonstrations of the training tasks (learnact: a source of
+            # induced actions; the others: in context), said with every table.
+            "demonstrations": demonstration_notes(exp),
+            "induce": list(exp.learn.induce),
             # Families whose learnact library was learned on another family (transfer).
             "learned_on": {
                 f.name: exp.learn_family_for(f)
@@ -325,6 +329,7 @@ CSV_FIELDS = [
     "library_author",
     "of_expert_success",
     "of_expert_progress",
+    "demonstrations",
 ]
 
 
@@ -393,6 +398,7 @@ def to_csv(report: dict[str, Any]) -> str:
             share = cell.get("of_expert") or {}
             out["of_expert_success"] = share.get("success")
             out["of_expert_progress"] = share.get("progress")
+            out["demonstrations"] = (report.get("demonstrations") or {}).get(method)
             per_ep = (cell.get("test_usage") or {}).get("per_episode") or {}
             out["test_calls_per_episode"] = per_ep.get("calls")
             out["test_tokens_per_episode"] = per_ep.get("tokens")
@@ -430,6 +436,32 @@ def code_change_text(changes: list[dict[str, Any]]) -> str:
     )
 
 
+def demonstration_notes(exp: Experiment) -> dict[str, str]:
+    """Per method of ``exp`` that was given demonstrations of the training tasks, how:
+    learnact as a source of induced actions (``learn.induce``), the others in context
+    (``baseline_demonstrations``). Empty when no method had any."""
+    notes = {}
+    for m in exp.all_methods:
+        if m == "learnact" and "demonstrations" in exp.learn.induce:
+            notes[m] = "actions also induced from demonstrations of the training tasks"
+        elif m != "learnact" and exp.baseline_demonstrations:
+            notes[m] = "demonstrations of the training tasks in its prompt"
+    return notes
+
+
+def demonstrations_text(report: dict[str, Any]) -> str | None:
+    """One sentence for every table when some method had demonstrations; it warns when
+    learnact had them and the baselines did not. ``None`` when no method had any."""
+    notes = report.get("demonstrations") or {}
+    if not notes:
+        return None
+    text = "DEMONSTRATIONS: " + "; ".join(f"{m}: {n}" for m, n in notes.items())
+    others = [m for m in report.get("methods", []) if m != "learnact"]
+    if "learnact" in notes and others and not any(m in notes for m in others):
+        text += " (the baselines had none: baseline_demonstrations gives them the same)"
+    return text
+
+
 def method_header(method: str) -> str:
     """A method's column header: the expert library is marked as written by people."""
     return f"{method} (by people)" if method in REFERENCE else method
@@ -445,6 +477,9 @@ def tables(report: dict[str, Any]) -> list[Any]:
         caption = f"WARNING: {overlap_text(report['train_test_overlap'])}. {caption}"
     if report.get("code_changes"):
         caption = f"WARNING: {code_change_text(report['code_changes'])}. {caption}"
+    demos = demonstrations_text(report)
+    if demos:
+        caption = f"{demos}. {caption}"
     notes = dict(report.get("method_notes") or {})
     for family, src in (report.get("learned_on") or {}).items():
         notes[f"learnact on {family}"] = f"library learned on {src}"
@@ -470,7 +505,7 @@ def tables(report: dict[str, Any]) -> list[Any]:
         t.add_row(family, *cells)
     out.append(t)
     if has_progress:
-        t = Table(title="progress rate")
+        t = Table(title="progress rate", caption=demos)
         t.add_column("family")
         for m in report["methods"]:
             t.add_column(method_header(m))
@@ -493,7 +528,8 @@ def tables(report: dict[str, Any]) -> list[Any]:
         t = Table(
             title="paired: each method minus the best baseline, same seeds and tasks",
             caption="success: difference in points (pairs won only by the method vs only by "
-            "the baseline, exact McNemar p); progress: difference [95% paired bootstrap]",
+            "the baseline, exact McNemar p); progress: difference [95% paired bootstrap]"
+            + (f". {demos}" if demos else ""),
         )
         for col in ("family", "method", "baseline", "pairs", "success", "progress"):
             t.add_column(col)

@@ -164,6 +164,11 @@ def execute(
     fam = ctx.family(u.family)
     if u.kind == "learn":
         return _learn(job, ctx, u, fam, on_event)
+    if exp.baseline_demonstrations and u.method != "learnact":
+        # The same demonstrations learnact's induced actions may use, in context.
+        from learnact.learning.demonstrations import with_demonstrations
+
+        fam = with_demonstrations(fam, select_tasks(fam, exp.learn.train_tasks, "train"))
     buf = BufferWriter()
     actor = RunModel(ctx.model(exp.model), f"{job['run']}|{u.id}")
     run_ctx = RunContext(actor, ctx.sandbox(), buf)
