@@ -24,6 +24,7 @@ from learnact.learning.induced import induced_candidate
 from learnact.learning.journal import Journal
 from learnact.learning.learner import LearnConfig, Learner
 from learnact.library.format import version_source
+from tests.helpers import run_cli
 
 GRIPPER = "pddl-gen/gripper[size=1,tasks=10]"
 CREATE = "```python\ndef go(a, b):\n    return move(a, b)\n```\nExample: go('rooma', 'roomb')"
@@ -160,3 +161,9 @@ def test_nothing_to_induce_leaves_the_paper_loop_alone(scripted, sandbox, tmp_pa
     result, events = learn(two, sandbox, scripted, tmp_path, NAMED, induce=("example",))
     assert [c.id for c in result.candidates] == ["c0"]
     assert [e["new"] for e in events if e["event"] == "induce"] == [False]
+
+
+def test_an_unknown_source_is_a_one_line_usage_error(tmp_path):
+    r = run_cli("learn", GRIPPER, "--induce", "won,oracle", "--out", str(tmp_path / "run"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "unknown induce source(s) oracle; choose from example, won, demonstrations" in r.stderr
