@@ -94,8 +94,8 @@ def test_library_cli_show_diff_history(learned):
     r = run_cli("library", "history", str(best), "pair")
     assert r.returncode == 0
     assert (
-        "v1 (create by learner)" in r.stdout
-        and "v2 (update by learner) after pair('lamp1', 'lamp3') failed" in r.stdout
+        "v1 (create by learner; source: llm)" in r.stdout
+        and "v2 (update by learner; source: llm) after pair('lamp1', 'lamp3') failed" in r.stdout
     )
     r = run_cli("library", "history", str(best), "nothing")
     assert r.returncode == 2

@@ -14,7 +14,7 @@ from learnact.cli.console import out, print_json
 from learnact.cli.options import Json
 from learnact.errors import BadInput
 from learnact.library import ActionLibrary
-from learnact.library.format import ACTIONS_FILE
+from learnact.library.format import ACTIONS_FILE, version_source
 
 library_app = typer.Typer(help="Inspect action libraries.", no_args_is_help=True)
 
@@ -152,7 +152,9 @@ def history(
             else ""
         )
         out.print(
-            f"v{v['version']} ({v['origin']} by {v['author']}){why}", style="bold", markup=False
+            f"v{v['version']} ({v['origin']} by {v['author']}; source: {version_source(v)}){why}",
+            style="bold",
+            markup=False,
         )
         if previous is None:
             out.print(Syntax(v["code"], "python", theme="ansi_dark"))
