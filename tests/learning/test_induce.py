@@ -110,6 +110,7 @@ def test_a_junk_naming_answer_gets_the_deterministic_fallback(gripper, sandbox, 
     assert [a.template() for a in found] == [
         "pick(ball, room, gripper); move(room, to); drop(ball, to, gripper)"
     ]
+    assert induce(gripper, traces) == found  # deterministic: same sequences, same actions
     for junk in ("Sure! It picks things up.", "Name: pick\nDescription: Picks.", "Name: 9lives"):
         learner = scripted([{"purpose": "name_action", "response": junk}, *LEARNER])
         journal = Journal(None)
