@@ -13,6 +13,12 @@ from dataclasses import dataclass
 
 from learnact import activity
 from learnact.agents.context import RunContext
+from learnact.agents.grammar import (
+    Signature,
+    action_grammar,
+    basic_signatures,
+    learned_signatures,
+)
 from learnact.agents.history import History, Truncation
 from learnact.agents.observe import NOT_VALID, observe
 from learnact.agents.parsing import first_line_reply, parse_action, parse_think
@@ -52,6 +58,11 @@ class AgentConfig:
     # the same way.
     repeat_retries: int = 2
     repeat_temperature: float = 0.8
+    # Constrained acting (agents/grammar.py): every answer is decoded under a grammar that
+    # allows only a call of a known action with names the episode has shown (or a ReAct
+    # thought). Needs a model whose backend applies grammars (local:, or an OpenAI-
+    # compatible server with a grammar field; docs/models.md).
+    constrained: bool = False
 
 
 def _tokens(completion: Completion) -> tuple[int, int]:
@@ -108,6 +119,14 @@ class ActAgent:
         )
         self.basic_names = {a.name for a in family.basic_actions}
         self.learned_names = {a.name for a in library.actions} if library else set()
+        # What a constrained answer may call (the names it may pass come from the episode).
+        self.signatures: list[Signature] = basic_signatures(family.basic_actions)
+        if library is not None:
+            self.signatures += [
+                s for s in learned_signatures(library.source) if s.name in self.learned_names
+            ]
+        if self.config.allow_check:
+            self.signatures.append(Signature(CHECK_VALID_CALL, 0, 0))
 
     # --- prompt -------------------------------------------------------------------------
     def system_prompt(self) -> str:
@@ -190,6 +209,7 @@ class ActAgent:
             truncation=cfg.truncation or default_truncation(self.model.spec),
         )
         history.add(None, first.observation)
+        shown = [first.goal, first.observation]  # what constrained answers may name
         system = self.system_prompt()
         last_state = first.observation
         # Steps whose call was valid but left the state as it was (`Episode.state_key`): the
@@ -210,6 +230,7 @@ class ActAgent:
             prompt_ref = self.writer.add_prompt(messages) if self.writer else None
             started = time.perf_counter()
             tokens = (0, 0)
+            grammar = self.grammar(record.task, shown) if cfg.constrained else None
             # Sample 0 is the greedy answer; samples 1.. are the repeat guard's new tries.
             for k in range(cfg.repeat_retries + 1):
                 completion = self.model.complete(
@@ -222,6 +243,7 @@ class ActAgent:
                     seed=cfg.seed,
                     stop_at="first_line",
                     sample_index=k,
+                    **({"grammar": grammar} if grammar is not None else {}),
                 )
                 raw = completion.text or ""
                 reply = first_line_reply(raw)
@@ -242,6 +264,7 @@ class ActAgent:
             step.prompt_tokens, step.completion_tokens = tokens
             step.resampled = resampled
             record.steps.append(step)
+            shown.append(step.observation)
             history.add(step.call or reply.strip() or "(empty answer)", step.observation)
             if step.valid and self.family.state_observations and step.sub_actions:
                 last_state = next(
@@ -256,6 +279,14 @@ class ActAgent:
                 break
         if record.progress is None:
             record.progress = episode.progress
+
+    def grammar(self, task: int, shown: list[str]) -> str | None:
+        """The GBNF grammar of a constrained answer in task ``task`` after the texts
+        ``shown`` (goal and observations so far): a call of a known action with quoted
+        names from them (`TaskFamily.names_in`), or a ReAct thought; ``None`` when nothing
+        could be called yet (`learnact.agents.grammar.action_grammar`)."""
+        names = self.family.names_in("\n".join(shown), task)
+        return action_grammar(self.signatures, names, think=self.react)
 
     def _ask_again(
         self,

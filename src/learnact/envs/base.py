@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# "mug 1", "countertop 12", "ball1": how object names look in generic observations.
+_OBJECT_LIKE = re.compile(r"\b[a-z][a-z_-]*(?: \d+\b|\d+\b)")
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,15 @@ class TaskFamily(ABC):
         their tasks' objects say more (PDDL: problem objects, their types, and which are
         the same in every task)."""
         return {n: TaskObject(n) for n in example_arguments(self.example)}
+
+    def names_in(self, text: str, task: int) -> list[str]:
+        """The object names that ``text`` (task ``task``'s goal and observations so far)
+        mentions, in order of first mention: the arguments a constrained agent may write
+        (`learnact.agents.grammar`). This default takes the words written like objects:
+        a word and a number (ALFWorld's ``mug 1``) or a word ending in digits (``ball1``).
+        Families that know their objects say exactly (PDDL: the task's objects)."""
+        found = _OBJECT_LIKE.findall(text)
+        return list(dict.fromkeys(" ".join(f.split()) for f in found))
 
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
         """The kinds of object each parameter of basic action ``action`` takes (an empty set:

@@ -87,6 +87,7 @@ class Model:
         sample_index: int = 0,
         no_cache: bool = False,
         stop_at: str | None = None,
+        grammar: str | None = None,
     ) -> Completion:
         """One chat completion.
 
@@ -96,10 +97,12 @@ class Model:
         sample_index``. The text is always cut at the first stop sequence. ``stop_at=
         "first_line"`` ends the answer at the first newline after a non-empty line that is
         not a code fence or a comment; llama.cpp stops generating there, other backends are
-        cut after.
+        cut after. ``grammar`` (GBNF) constrains the answer through the backend's own
+        grammar support (``local:``: llama.cpp; ``openai:``: the server's grammar field,
+        see docs/models.md); it is part of the cache key.
 
-        Raises `BadInput` for an unknown purpose or stop rule, ``max_tokens`` below 1 or
-        malformed messages; `RetriesExhausted` when transient failures outlast the retries;
+        Raises `BadInput` for an unknown purpose or stop rule, ``max_tokens`` below 1,
+        malformed messages, or a ``grammar`` the backend cannot apply; `RetriesExhausted` when transient failures outlast the retries;
         `LLMAuthError` / `LLMRequestRejected` at once; `CassetteMiss` in replay mode for a
         request the cassette lacks; `IncompleteCompletion` for an empty or truncated answer
         when ``strict``.
@@ -111,6 +114,11 @@ class Model:
             raise BadInput("max_tokens must be at least 1")
         if stop_at is not None and stop_at not in STOP_RULES:
             raise BadInput(f"unknown stop rule {stop_at!r}; known: {', '.join(STOP_RULES)}")
+        if grammar is not None and not self.backend.supports_grammar:
+            raise BadInput(
+                f"{self.spec} cannot constrain its answers to a grammar (constrained acting "
+                "needs a local: model or an OpenAI-compatible server with a grammar field)"
+            )
         request = Request(
             messages=tuple((m["role"], m["content"]) for m in normalize_messages(messages)),
             purpose=purpose,
@@ -122,6 +130,7 @@ class Model:
             family=family,
             run=run,
             stop_at=stop_at,
+            grammar=grammar,
         )
         key = request_key(self.spec, request)
         started = time.perf_counter()
@@ -263,6 +272,7 @@ def make_model(
     timeout: float = 120.0,
     n_ctx: int | None = None,
     n_threads: int | None = None,
+    grammar_field: str | None = None,
 ) -> Model:
     """Build a `Model` from a spec string (see docs/models.md).
 
@@ -271,7 +281,9 @@ def make_model(
     ``record``/``replay``: a JSONL cassette. ``strict``: raise `IncompleteCompletion` on
     empty or truncated answers instead of only flagging them. ``n_ctx``/``n_threads``:
     llama.cpp settings of ``local:`` models (default 8192 / all cores).
-    ``timeout`` and ``api_key``: hosted models. ``max_concurrency``: requests in flight
+    ``timeout`` and ``api_key``: hosted models. ``grammar_field``: the request field in
+    which an ``openai:`` server takes a GBNF grammar (default ``$LEARNACT_GRAMMAR_FIELD``,
+    else ``"grammar"``, llama.cpp's server; vLLM: ``"guided_grammar"``). ``max_concurrency``: requests in flight
     per model (``local:`` 1; hosted ``$LEARNACT_LLM_CONCURRENCY`` or 8).
     """
     parsed = parse_spec(spec)
@@ -279,7 +291,13 @@ def make_model(
     if parsed.provider == "openai":
         from learnact.llm.backends.openai_backend import OpenAIBackend
 
-        backend = OpenAIBackend(parsed.model, parsed.base_url, api_key=api_key, timeout=timeout)
+        backend = OpenAIBackend(
+            parsed.model,
+            parsed.base_url,
+            api_key=api_key,
+            timeout=timeout,
+            grammar_field=grammar_field,
+        )
     elif parsed.provider == "anthropic":
         from learnact.llm.backends.anthropic_backend import AnthropicBackend
 

@@ -59,6 +59,7 @@ class ChatModel(Protocol):
         seed: int | None = None,
         sample_index: int = 0,
         stop_at: str | None = None,
+        grammar: str | None = None,
     ) -> Completion:
         """One chat completion; arguments, result and errors as for `learnact.llm.Model.complete`."""
         ...
@@ -148,6 +149,7 @@ class RunModel:
         seed: int | None = None,
         sample_index: int = 0,
         stop_at: str | None = None,
+        grammar: str | None = None,
     ) -> Completion:
         """`learnact.llm.Model.complete` with this run's label; counted in `usage`."""
         completion = _complete(
@@ -162,6 +164,8 @@ class RunModel:
             seed=seed,
             sample_index=sample_index,
             stop_at=stop_at,
+            # Passed only when set: stand-in models without grammar support keep working.
+            **({"grammar": grammar} if grammar is not None else {}),
         )
         for usage in (self.usage, *self.also):
             usage.record(completion, priced=self._priced)

@@ -48,6 +48,10 @@ class Request:
     #: not a code fence or a comment (an agent's one line of code); None: only ``stop``
     #: applies.
     stop_at: str | None = None
+    #: A GBNF grammar (llama.cpp's format) the answer must follow, decoded under the
+    #: backend's own grammar support (constrained acting, `learnact.agents.grammar`);
+    #: None: free text.
+    grammar: str | None = None
 
     @property
     def message_dicts(self) -> list[dict[str, str]]:
@@ -76,6 +80,8 @@ class Request:
             "seed": self.seed,
             "sample_index": self.sample_index,
             **({"stop_at": self.stop_at} if self.stop_at else {}),
+            # Only when set, so that the keys of unconstrained requests stay as they were.
+            **({"grammar": self.grammar} if self.grammar is not None else {}),
         }
 
 

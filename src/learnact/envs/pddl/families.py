@@ -215,6 +215,14 @@ class PddlFamily(TaskFamily):
             out.setdefault(name, TaskObject(name))
         return out
 
+    def names_in(self, text: str, task: int) -> list[str]:
+        """The objects of problem ``task`` (and the domain's constants) that ``text``
+        mentions as a word, in any case (observations write "Ball1 is at rooma"), in order
+        of first mention."""
+        objects = {name.lower(): name for name in self.task(task).problem.objects}
+        words = re.findall(r"[A-Za-z0-9_-]+", text)
+        return list(dict.fromkeys(objects[w.lower()] for w in words if w.lower() in objects))
+
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
         """The declared types of each parameter of the schema behind basic action ``action``
         (``frozenset()`` for an untyped one), or ``None`` for no such action."""

@@ -13,6 +13,8 @@ from learnact.llm.types import RawCompletion, Request
 class Backend(Protocol):
     #: The model name sent to the provider (for prices and messages).
     model_name: str
+    #: Whether ``generate`` honours ``request.grammar`` (constrained decoding).
+    supports_grammar: bool
 
     def generate(self, request: Request) -> RawCompletion:
         """One completion for ``request``, tried once (`learnact.llm.Model` retries). Raises

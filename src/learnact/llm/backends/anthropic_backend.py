@@ -31,6 +31,8 @@ def to_anthropic(messages: list[dict[str, str]]) -> tuple[str, list[dict[str, st
 
 
 class AnthropicBackend:
+    supports_grammar = False  # the Messages API takes no grammar
+
     def __init__(
         self,
         model: str,

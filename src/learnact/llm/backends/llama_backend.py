@@ -67,6 +67,9 @@ def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.L
 
 
 class LlamaBackend:
+    #: llama.cpp's own GBNF grammars (``LlamaGrammar``)
+    supports_grammar = True
+
     def __init__(
         self,
         path: str | Path,
@@ -100,6 +103,8 @@ class LlamaBackend:
         }
         if request.backend_seed is not None:
             kwargs["seed"] = request.backend_seed
+        if request.grammar is not None:
+            kwargs["grammar"] = _grammar(llama_cpp, request.grammar)
         with self._lock:
             llm = self.llm
             evaluated: list[int] = []
@@ -154,6 +159,25 @@ class LlamaBackend:
     def close(self) -> None:
         """Nothing: the loaded model is shared by the process and lives as long as it."""
         pass  # the loaded model is shared and lives as long as the process
+
+
+_grammars: dict[str, Any] = {}
+_grammars_lock = threading.Lock()
+
+
+def _grammar(llama_cpp: Any, text: str) -> Any:
+    """llama-cpp-python's `LlamaGrammar` of GBNF ``text``, parsed once per text (an agent
+    asks with the same grammar until the names it has seen change). `BadInput` when
+    llama.cpp cannot parse it."""
+    with _grammars_lock:
+        if text not in _grammars:
+            try:
+                _grammars[text] = llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+            except ValueError as e:
+                raise BadInput(f"llama.cpp cannot parse the grammar: {e}") from e
+            if len(_grammars) > 256:  # one per distinct grammar: keep the recent ones
+                _grammars.pop(next(iter(_grammars)))
+        return _grammars[text]
 
 
 def _generate_first_line(llm: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

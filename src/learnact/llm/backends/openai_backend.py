@@ -14,7 +14,16 @@ from learnact.llm.types import RawCompletion, Request
 PLACEHOLDER_KEY = "not-needed"  # local OpenAI-compatible servers ignore the key
 
 
+#: The request field that carries a GBNF grammar, unless told otherwise: llama.cpp's server
+#: (and llama-cpp-python's) take ``grammar``; vLLM takes ``guided_grammar``.
+DEFAULT_GRAMMAR_FIELD = "grammar"
+
+
 class OpenAIBackend:
+    #: sent in the server's grammar field (``grammar_field``); a server without one
+    #: rejects or ignores it
+    supports_grammar = True
+
     def __init__(
         self,
         model: str,
@@ -22,8 +31,13 @@ class OpenAIBackend:
         *,
         api_key: str | None = None,
         timeout: float = 120.0,
+        grammar_field: str | None = None,
     ) -> None:
         import openai
+
+        self.grammar_field = (
+            grammar_field or os.environ.get("LEARNACT_GRAMMAR_FIELD") or DEFAULT_GRAMMAR_FIELD
+        )
 
         self.model_name = model
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
@@ -55,6 +69,8 @@ class OpenAIBackend:
             kwargs["stop"] = list(request.stop)
         if request.backend_seed is not None:
             kwargs["seed"] = request.backend_seed
+        if request.grammar is not None:
+            kwargs["extra_body"] = {self.grammar_field: request.grammar}
         where = self.base_url or "api.openai.com"
         try:
             resp = self.client.chat.completions.create(**kwargs)

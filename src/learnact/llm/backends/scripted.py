@@ -102,6 +102,11 @@ class _Rule:
 
 
 class ScriptedBackend:
+    #: A grammar is taken (it is part of the request and its cache key) but not applied:
+    #: scripted answers are given as written, so tests can script what a constrained
+    #: model would answer.
+    supports_grammar = True
+
     def __init__(self, script: str | Path | dict[str, Any]) -> None:
         if isinstance(script, dict):
             data, where = script, "script"

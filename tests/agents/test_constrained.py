@@ -1,0 +1,99 @@
+"""Constrained acting (issue 20, item 3): the grammar, how it reaches the model, and the
+real SmolLM2 model under it on a real PDDL task (llama.cpp's own grammar support)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from learnact.agents.act import CHECK_VALID_CALL, ActAgent, AgentConfig
+from learnact.agents.context import RunContext
+from learnact.agents.grammar import Signature, action_grammar, learned_signatures
+from learnact.agents.methods import MethodSetup, build_agent
+from learnact.envs.registry import make_family
+from learnact.library.experts import expert_library
+from learnact.llm.cache import request_key
+from learnact.llm.types import Request
+
+TASK = 2  # Robby in rooma, both balls in roomb
+
+
+@pytest.fixture(scope="module")
+def gripper():
+    return make_family("pddl-gen/gripper[size=2,tasks=10]")
+
+
+def test_the_grammar_allows_known_calls_with_seen_names_and_thoughts():
+    sigs = [Signature("move", 2, 2), Signature("carry", 1, 2), Signature("look", 0, 0)]
+    g = action_grammar(sigs, ["rooma", "it's", "mug 1"], think=True)
+    assert g is not None
+    assert 'root ::= call | "Think: " [^\\n]+' in g
+    assert '( "move(" arg ", " arg ")" )' in g
+    assert '( "carry(" arg ")" ) | ( "carry(" arg ", " arg ")" )' in g
+    assert '( "look(" ")" )' in g
+    # A name with a quote in it cannot be written as a Python string as it is.
+    assert "arg ::= \"'rooma'\" | \"'mug 1'\"\n" in g
+    # Nothing seen yet: only calls without arguments; none at all -> no grammar.
+    assert "arg ::=" not in action_grammar(sigs, [])
+    assert action_grammar([Signature("move", 2, 2)], []) is None
+    assert action_grammar([Signature("move", 2, 2)], [], think=True) == (
+        'root ::= "Think: " [^\\n]+\n'
+    )
+
+
+def test_learned_signatures_take_defaults_as_optional():
+    src = "def carry(a, b, c='left'):\n    pass\n\ndef _helper(x):\n    pass\n"
+    assert learned_signatures(src) == [Signature("carry", 2, 3)]
+
+
+def test_the_grammar_is_part_of_the_request_and_its_cache_key():
+    plain = Request(messages=(("user", "hi"),), purpose="act")
+    constrained = Request(messages=(("user", "hi"),), purpose="act", grammar='root ::= "a"\n')
+    assert "grammar" not in plain.sampling()  # unconstrained keys stay as they were
+    assert request_key("local:x", plain) != request_key("local:x", constrained)
+
+
+def test_a_constrained_agent_sends_the_grammar_of_its_episode(gripper, sandbox, scripted):
+    model = scripted([{"purpose": "act", "response": "move('rooma', 'roomb')"}])
+    setup = MethodSetup(config=AgentConfig(max_steps=2, constrained=True))
+    agent = build_agent("react", gripper, RunContext(model, sandbox), setup)
+    agent.run(TASK)
+    g = agent.grammar(TASK, [gripper.make_episode(TASK).reset().observation])
+    assert g is not None and "\"'ball1'\"" in g and f'"{CHECK_VALID_CALL}("' in g
+    assert "Think: " in g  # ReAct keeps its thoughts
+    # The grammar went with the request: the same prompt without it is another cache key.
+    assert model.usage.total.calls == 2
+
+
+def _known_call(reply: str, agent: ActAgent, names: set[str]) -> bool:
+    node = ast.parse(reply.strip(), mode="eval").body
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {s.name for s in agent.signatures}
+        and all(isinstance(a, ast.Constant) and a.value in names for a in node.args)
+    )
+
+
+def test_every_answer_of_the_real_small_model_is_a_known_call(gripper, sandbox, smollm):
+    # ReAct with a library: thoughts, basic and learned actions are all allowed. (Each
+    # step of the 135M model on two shared cores takes seconds: few steps.)
+    agent = ActAgent(
+        gripper,
+        RunContext(smollm, sandbox),
+        library=expert_library(gripper),
+        react=True,
+        config=AgentConfig(max_steps=4, constrained=True, repeat_retries=0),
+    )
+    rec = agent.run(TASK)
+    names = set(gripper.task(TASK).problem.objects)
+    assert len(rec.steps) == 4
+    for step in rec.steps:
+        reply = step.completion.strip()
+        assert step.kind != "unparsable", reply
+        if step.kind == "think":
+            assert reply.startswith("Think: ")
+        else:
+            assert _known_call(reply, agent, names), reply
+    assert any(s.kind != "think" for s in rec.steps)
