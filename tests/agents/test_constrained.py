@@ -97,3 +97,49 @@ def test_every_answer_of_the_real_small_model_is_a_known_call(gripper, sandbox, 
         else:
             assert _known_call(reply, agent, names), reply
     assert any(s.kind != "think" for s in rec.steps)
+
+
+def test_the_setting_is_in_the_experiment_and_its_fingerprint(gripper):
+    from learnact.runner import fingerprint
+    from learnact.runner.experiment import parse_experiment
+
+    base = {"families": [gripper.name], "methods": ["act", "react", "learnact"]}
+    plain, constrained = parse_experiment(base), parse_experiment({**base, "constrained": True})
+    assert not plain.agent_config(0).constrained and constrained.agent_config(0).constrained
+    fams = {gripper.name: gripper}
+    old, new = fingerprint.compute(plain, fams), fingerprint.compute(constrained, fams)
+    assert fingerprint.digest(old) != fingerprint.digest(new)
+    assert any("constrained" in line for line in fingerprint.diff(old, new))
+    # The learner's checks are settings too ([]: none).
+    assert (
+        parse_experiment({**base, "learn": {"checks": []}}).learn_config(gripper, 0).creation.checks
+        == ()
+    )
+
+
+def test_eval_constrained_from_the_command_line(gripper, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from learnact.cli.app import app
+
+    script = tmp_path / "m.json"
+    script.write_text(json.dumps({"rules": [], "default": "move('rooma', 'roomb')"}))
+    r = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            gripper.name,
+            "--model",
+            f"scripted:{script}",
+            "--tasks",
+            str(TASK),
+            "--max-steps",
+            "1",
+            "--constrained",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert '"episodes": 1' in r.stdout

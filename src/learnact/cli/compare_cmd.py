@@ -48,6 +48,12 @@ def register(app: typer.Typer) -> None:
         ),
         data_dir: str = typer.Option(None, "--data-dir", help="Data root of the families."),
         max_steps: int = typer.Option(None, "--max-steps", min=1, help="Test step budget."),
+        constrained: bool = typer.Option(
+            None,
+            "--constrained/--unconstrained",
+            help="Constrained acting for every step-wise method (local: models, servers "
+            "with a grammar field); default: the experiment's, else off.",
+        ),
         candidates: int = typer.Option(None, "--candidates", min=1, help="Learner candidates."),
         rounds: int = typer.Option(None, "--rounds", min=0, help="Learner revision rounds."),
         budget_calls: int = typer.Option(
@@ -127,6 +133,7 @@ def register(app: typer.Typer) -> None:
                 "learner_model": learner_model,
                 "data_dir": data_dir,
                 "max_steps": max_steps,
+                "constrained": constrained,
                 "allow_train_test_overlap": allow_overlap,
                 "baseline_demonstrations": baseline_demonstrations,
             },

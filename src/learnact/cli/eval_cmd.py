@@ -20,6 +20,7 @@ from learnact.cli.console import (
 )
 from learnact.cli.options import (
     AllowOverlap,
+    Constrained,
     DataDir,
     DataSplit,
     Json,
@@ -62,6 +63,7 @@ def register(app: typer.Typer) -> None:
             None, "--out", help="Write trajectories.jsonl and results.json here."
         ),
         allow_overlap: bool = AllowOverlap,
+        constrained: bool = Constrained,
         json_out: bool = Json,
     ) -> None:
         """Run episodes of one method and print per-task results and the success rate."""
@@ -84,7 +86,7 @@ def register(app: typer.Typer) -> None:
         setup = MethodSetup(
             library=lib,
             learner=learner,
-            config=AgentConfig(max_steps=max_steps),
+            config=AgentConfig(max_steps=max_steps, constrained=constrained),
         )
         with Sandbox() as sandbox, _progress(len(selected)) as (progress, bar):
             results = evaluate(

@@ -9,9 +9,11 @@ from rich.progress import (
     Progress,
 )
 
+from learnact.agents.act import AgentConfig
 from learnact.cli.console import cache_notice, info, out, print_json, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
+    Constrained,
     DataDir,
     DataSplit,
     Json,
@@ -167,6 +169,7 @@ def register(app: typer.Typer) -> None:
         no_cache: bool = NoCache,
         record: str = Record,
         replay: str = Replay,
+        constrained: bool = Constrained,
         json_out: bool = Json,
     ) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
@@ -190,6 +193,7 @@ def register(app: typer.Typer) -> None:
             budget_tokens=budget_tokens,
             selection=selection,
             induce=tuple(check_sources([x.strip() for x in induce.split(",") if x.strip()])),
+            agent=AgentConfig(constrained=constrained),
         )
         if "demonstrations" in cfg.induce:
             info("demonstrations: solutions of the training tasks are a source of actions")

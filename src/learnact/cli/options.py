@@ -16,6 +16,12 @@ DataDir = typer.Option(
     show_default=False,
 )
 Json = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+Constrained = typer.Option(
+    False,
+    "--constrained",
+    help="Decode each acting answer under a grammar of known calls with names the episode "
+    "has shown (local: models, OpenAI-compatible servers with a grammar field).",
+)
 NoCache = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache.")
 Record = typer.Option(None, "--record", help="Write all LLM traffic to this cassette (JSONL).")
 Replay = typer.Option(

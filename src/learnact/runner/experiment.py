@@ -71,6 +71,10 @@ class LearnSettings(_Strict):
     # The repeat guard's retries in training episodes; unset: the experiment's repeat_retries.
     repeat_retries: int | None = Field(_L.train_repeat_retries, ge=0)
     early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
+    # Static checks of learned code sent back to be fixed (learning/checks.py); [] none.
+    checks: list[Literal["hard_coded_names", "unused_parameters", "example_arguments"]] = Field(
+        default_factory=lambda: list(_C.checks)  # type: ignore[arg-type]
+    )
     # Induced actions (learning/induce.py): where Stitch takes action sequences from;
     # empty (the default): the paper's LLM-written actions only. "demonstrations" gives
     # the learner solutions of the training tasks (every report then says so).
@@ -110,6 +114,9 @@ class Experiment(_Strict):
     temperature: float = Field(_A.temperature, ge=0.0)
     max_tokens: int = Field(_A.max_tokens, ge=1)
     repeat_retries: int = Field(_A.repeat_retries, ge=0)  # the repeat guard (agents/act.py)
+    # Constrained acting for every step-wise method (agents/grammar.py): answers decoded
+    # under a grammar of known calls; needs local: or a server with a grammar field.
+    constrained: bool = _A.constrained
     reflexion_rounds: int = Field(MethodSetup.reflexion_rounds, ge=1)
     reflexion_train_tasks: str = "train"
     # Learning on test tasks is refused unless this is set; every report then says so.
@@ -192,6 +199,7 @@ class Experiment(_Strict):
             max_tokens=self.max_tokens,
             seed=seed,
             repeat_retries=self.repeat_retries,
+            constrained=self.constrained,
         )
 
     def learn_config(self, family: TaskFamily, seed: int) -> LearnConfig:
@@ -207,6 +215,7 @@ class Experiment(_Strict):
                 max_tokens=s.max_tokens,
                 describe_max_tokens=s.describe_max_tokens,
                 example_max_tokens=s.example_max_tokens,
+                checks=tuple(s.checks),
             ),
             train_tasks=ordered(select_tasks(family, s.train_tasks, "train"), seed),
             train_steps=s.train_steps,
