@@ -135,7 +135,7 @@ def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool 
                 f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y) in enumerate(points)
             )
             parts.append(f'<path d="{d}" stroke="{color}" fill="none" stroke-width="2"{dash}/>')
-    cx = left
+    cx: float = left
     for i, method in enumerate(methods):
         name = method + (" (written by people)" if method == "expert-library" else "")
         parts.append(
