@@ -166,15 +166,13 @@ _grammars_lock = threading.Lock()
 
 
 def _grammar(llama_cpp: Any, text: str) -> Any:
-    """llama-cpp-python's `LlamaGrammar` of GBNF ``text``, parsed once per text (an agent
-    asks with the same grammar until the names it has seen change). `BadInput` when
-    llama.cpp cannot parse it."""
+    """llama-cpp-python's `LlamaGrammar` of GBNF ``text``, made once per text (an agent
+    asks with the same grammar until the names it has seen change). llama.cpp parses it
+    when sampling starts and does not survive a malformed one (it crashed the process in
+    our tests): pass only grammars built by `learnact.agents.grammar`, or checked."""
     with _grammars_lock:
         if text not in _grammars:
-            try:
-                _grammars[text] = llama_cpp.LlamaGrammar.from_string(text, verbose=False)
-            except ValueError as e:
-                raise BadInput(f"llama.cpp cannot parse the grammar: {e}") from e
+            _grammars[text] = llama_cpp.LlamaGrammar.from_string(text, verbose=False)
             if len(_grammars) > 256:  # one per distinct grammar: keep the recent ones
                 _grammars.pop(next(iter(_grammars)))
         return _grammars[text]
