@@ -5,9 +5,11 @@ Run by hand: ``python bench/sandbox_speed.py [--repeats N]``. Prints a markdown 
 * round trip: one basic-action call from learned code to the parent's ``execute``
   callback and back (median over many calls within one run, per-call);
 * cold start: from spawning a worker to its handshake (Python start, pre-imports,
-  namespaces, chroot, privilege drop, seccomp);
-* restart from spare: after a worker is killed (e.g. timeout), until a fresh worker is
-  ready, when the pre-started spare is already up (the normal case);
+  namespaces, the fork into its PID namespace, rlimits, chroot, privilege drop, building
+  and loading the seccomp filter);
+* restart from spare: after a worker is killed (e.g. timeout: SIGTERM to its keeper,
+  which SIGKILLs and reaps it), until a fresh worker is ready, when the pre-started spare
+  is already up (the normal case);
 * empty run: a whole ``Sandbox.run`` of ``x = 1`` with the spare already up.
 """
 

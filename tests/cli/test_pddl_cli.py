@@ -87,7 +87,8 @@ def test_doctor_reports_sandbox_and_data(shared_data):
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
     sandbox = rep["sandbox"]
-    for mechanism in ("netns", "mountns_chroot", "seccomp", "uid_drop", "rlimits"):
+    for mechanism in ("netns", "mountns_chroot", "pidns", "seccomp", "uid_drop", "rlimits"):
         assert mechanism in sandbox
+    assert "allow list" in sandbox["seccomp_filter"] and "RLIMIT_AS" in sandbox["memory"]
     assert rep["data"]["pddl/gripper"]["tasks"] == 20
     assert any(m["alias"] == "qwen2.5-coder-1.5b" for m in rep["models"])

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
 from learnact.sandbox import Sandbox, SandboxLimits
-from tests.sandbox.util import ACTIONS, World, assert_healthy, hostile, require, run
+from tests.sandbox.util import (
+    ACTIONS,
+    World,
+    assert_healthy,
+    hostile,
+    require,
+    run,
+    worker_pids,
+)
 
 LIBRARY = '''
 import re
@@ -128,20 +137,35 @@ def test_stub_checks_arity_and_argument_types(sb: Sandbox) -> None:
 
 
 def test_timeout_kills_the_worker_and_restarts(sb: Sandbox) -> None:
-    res = run(sb, hostile("print(os.getpid())"))
-    pid = int(res.stdout)
-    res = run(sb, hostile("print(os.getpid())\nwhile True:\n    pass"), timeout_s=0.5)
+    assert_healthy(sb)
+    spare = sb._spare  # the next run's worker
+    assert spare is not None
+    spare.handshake(time.monotonic() + 10)
+    pids = worker_pids(sb)
+    assert spare.pid in pids
+    res = run(sb, hostile("while True:\n    pass"), timeout_s=0.5)
     assert res.timed_out and res.worker_restarted
     assert res.error is not None and res.error.type == "TimeoutError"
-    assert not os.path.exists(f"/proc/{pid}")  # killed and reaped, not left running
+    # Killed and reaped, not left running: the process we started and (with a PID
+    # namespace, where it is its keeper) the worker inside it.
+    assert spare.proc.returncode is not None
+    assert not [
+        p
+        for p in (spare.pid, spare.hello and spare.hello["outer_pid"])
+        if p and os.path.exists(f"/proc/{p}")
+    ]
     assert_healthy(sb)
 
 
 def test_every_run_gets_a_fresh_worker(sb: Sandbox) -> None:
-    a = run(sb, hostile("print(os.getpid())\nimport math\nmath.pi = 3"))
-    b = run(sb, hostile("import math\nprint(os.getpid(), math.pi)"))
-    assert a.stdout.split()[0] != b.stdout.split()[0]
-    assert b.stdout.split()[1] == "3.141592653589793"  # no state leaks between steps
+    assert_healthy(sb)
+    first = sb._spare
+    a = run(sb, hostile("import math\nmath.pi = 3"))
+    second = sb._spare
+    b = run(sb, hostile("import math\nprint(math.pi)"))
+    assert a.error is None and first is not second
+    assert first is not None and first.proc.returncode is not None  # gone after its run
+    assert b.stdout.split()[0] == "3.141592653589793"  # no state leaks between steps
 
 
 @pytest.mark.parametrize(
@@ -152,7 +176,7 @@ def test_every_run_gets_a_fresh_worker(sb: Sandbox) -> None:
         ({"op": "call", "name": "inc", "args": [["a"], 1]}, "is a list"),
         ({"op": "call", "name": "inc", "args": [{"x": 1}, 1]}, "is a dict"),
         ({"op": "call", "name": "inc", "args": [True, 1]}, "is a bool"),
-        ({"op": "call", "name": "inc", "args": ["a\nlook", 1]}, "control characters"),
+        ({"op": "call", "name": "inc", "args": ["a\nlook", 1]}, "U+000A (control character)"),
         ({"op": "call", "name": "inc", "args": ["a" * 5000, 1]}, "longer than"),
         ({"op": "call", "name": "inc", "args": "a 1"}, "takes 2 arguments"),
         ({"op": "hello"}, "unexpected message"),

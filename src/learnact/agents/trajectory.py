@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -144,8 +145,24 @@ class TrajectoryWriter:
             _append_line(self.episodes_path, episode.to_dict())
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw that a JSON-lines file cannot hold
+# as such: lone surrogates (a Python string can hold one, from an environment's text or an
+# error message; UTF-8 cannot encode it) and the line breaks str.splitlines() knows beyond
+# the C0 ones JSON always escapes (NEL, U+2028, U+2029).
+_UNWRITABLE = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """``record`` as one line of JSON that can be written as UTF-8 whatever its strings hold:
+    non-ASCII text stays readable; a lone surrogate or a line separator (which only occur
+    inside JSON strings) is written as its ``\\uXXXX`` escape and reads back as the same
+    string."""
+    line = json.dumps(record, ensure_ascii=False)
+    return _UNWRITABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+
+
 def _append_line(path: Path, record: dict[str, Any]) -> None:
-    line = json.dumps(record, ensure_ascii=False) + "\n"
+    line = json_line(record)
     with open(path, "a", encoding="utf-8") as f:
         f.write(line)
         f.flush()
@@ -162,7 +179,9 @@ def read_jsonl(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     if not p.exists():
         return []
     out = []
-    lines = p.read_text(encoding="utf-8").splitlines()
+    # Records end at "\n" only: str.splitlines() would also split at a NEL or U+2028 that an
+    # older writer left raw inside a string.
+    lines = p.read_text(encoding="utf-8").split("\n")
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     for i, line in enumerate(lines):
         if not line.strip():

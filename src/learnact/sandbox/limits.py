@@ -13,6 +13,7 @@ ALLOWED_IMPORTS: tuple[str, ...] = ("re", "math", "itertools", "collections", "s
 MECHANISMS: tuple[str, ...] = (
     "netns",
     "mountns_chroot",
+    "pidns",
     "uid_drop",
     "caps_dropped",
     "no_new_privs",
@@ -57,6 +58,7 @@ class SandboxLimits:
             "max_value_chars",
             "max_error_chars",
             "max_message_bytes",
+            "max_arg_chars",
             "unprivileged_uid",
             "allowed_imports",
         )

@@ -9,10 +9,12 @@ mechanisms in `containment` and the parent's validation are what actually hold.
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Callable
 from typing import Any
 
 from learnact.errors import ActionFailed
+from learnact.sandbox.text import escape_surrogates, first_unsafe
 
 _REMOVED = ("input", "breakpoint", "help", "exit", "quit", "copyright", "credits", "license")
 _PLAIN = (str, int, float)
@@ -23,18 +25,23 @@ class BoundedOutput:
 
     def __init__(self, limit: int) -> None:
         self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
+        self.unencodable = 0
 
     def write(self, s: str) -> int:
         """Keep what still fits in ``limit`` characters and count the rest; returns ``len(s)``.
-        `TypeError` unless ``s`` is a ``str``."""
+        Lone surrogates (which no encoding can write) are kept as ``\\udXXX`` escapes and
+        counted. `TypeError` unless ``s`` is a ``str``."""
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        n = len(s)
+        s, bad = escape_surrogates(str(s))
+        self.unencodable += bad
         room = self.limit - self.kept
         if room > 0:
             self.parts.append(s[:room])
             self.kept += min(len(s), room)
         self.dropped += max(0, len(s) - max(room, 0))
-        return len(s)
+        return n
 
     def flush(self) -> None:
         """Nothing to flush (file-like API)."""
@@ -46,10 +53,15 @@ class BoundedOutput:
 
     def getvalue(self) -> str:
         """The captured text, followed by a note of how many characters were dropped when the limit
-        was reached."""
+        was reached and one of how many were not encodable, if any."""
         text = "".join(self.parts)
         if self.dropped:
             text += f"\n... [output truncated: {self.dropped} more characters]"
+        if self.unencodable:
+            text += (
+                f"\n... [{self.unencodable} printed characters were not encodable (lone "
+                "surrogates); shown as \\udXXX escapes]"
+            )
         return text
 
 
@@ -73,8 +85,30 @@ def _no_open(*args: Any, **kwargs: Any) -> Any:
     raise PermissionError("open() is not available in learned actions (no file access)")
 
 
-def make_stub(name: str, params: list[str], call: Callable[[str, list[Any]], str]) -> Any:
-    """A function with the basic action's name: checks its arguments, asks the parent."""
+def check_argument(name: str, i: int, a: Any, max_chars: int) -> str | None:
+    """Why argument ``i`` (0-based) of basic action ``name`` may not be sent, or None: it must
+    be a ``str``, ``int`` or finite ``float`` whose text is at most ``max_chars`` characters
+    of one plain line (no control characters, line separators, bidirectional controls or
+    lone surrogates; `learnact.sandbox.text`). The parent checks the same again."""
+    where = f"argument {i + 1} of {name}()"
+    if type(a) not in _PLAIN:
+        return f"{where} must be a str, int or float, not {type(a).__name__}"
+    if isinstance(a, float) and not math.isfinite(a):
+        return f"{where} must be a finite number, not {a}"
+    text = str(a)
+    if len(text) > max_chars:
+        return f"{where} is longer than {max_chars} characters ({len(text)})"
+    bad = first_unsafe(text)
+    if bad is not None:
+        return f"{where} contains {bad}; basic-action arguments are one line of plain text"
+    return None
+
+
+def make_stub(
+    name: str, params: list[str], call: Callable[[str, list[Any]], str], max_arg_chars: int = 1000
+) -> Any:
+    """A function with the basic action's name: checks its arguments (`check_argument`:
+    `TypeError` for a wrong type, `ValueError` for a wrong value), asks the parent."""
 
     def stub(*args: Any, **kwargs: Any) -> str:
         if kwargs:
@@ -87,11 +121,9 @@ def make_stub(name: str, params: list[str], call: Callable[[str, list[Any]], str
                 f"{name}() takes {len(params)} arguments ({', '.join(params)}), {len(args)} given"
             )
         for i, a in enumerate(args):
-            if type(a) not in _PLAIN:
-                raise TypeError(
-                    f"argument {i + 1} of {name}() must be a str, int or float, "
-                    f"not {type(a).__name__}"
-                )
+            why = check_argument(name, i, a, max_arg_chars)
+            if why is not None:
+                raise (TypeError if type(a) not in _PLAIN else ValueError)(why)
         return call(name, list(args))
 
     stub.__name__ = stub.__qualname__ = name
@@ -103,6 +135,7 @@ def make_globals(
     actions: list[dict[str, Any]],
     call: Callable[[str, list[Any]], str],
     allowed: tuple[str, ...],
+    max_arg_chars: int = 1000,
 ) -> dict[str, Any]:
     """The globals a run executes in: builtins without ``input``, ``exit`` and the like, an ``open``
     that raises `PermissionError`, `restricted_import` of ``allowed``, `ActionFailed`, and one stub
@@ -114,5 +147,5 @@ def make_globals(
     g: dict[str, Any] = {"__builtins__": safe, "__name__": "learned_actions"}
     g["ActionFailed"] = ActionFailed
     for a in actions:
-        g[a["name"]] = make_stub(a["name"], list(a["params"]), call)
+        g[a["name"]] = make_stub(a["name"], list(a["params"]), call, max_arg_chars)
     return g

@@ -51,10 +51,14 @@ class WorkerProcess:
             self.proc.stdout.fileno(), self.proc.stdin.fileno(), limits.max_message_bytes
         )
         self.hello: dict[str, Any] | None = None
+        self.cpu_s = limits.cpu_s
 
     def handshake(self, deadline: float) -> dict[str, Any]:
         """The worker's ``ready`` message, read once and kept: the containment mechanisms in force
-        (name -> bool, for every `MECHANISMS` name), its notes and its uid. Raises `ProtocolError`
+        (name -> bool, for every `MECHANISMS` name), its notes, its uid, its pid (1 in its own
+        PID namespace), its pid as the host sees it (``outer_pid``, for diagnostics: it is never
+        signalled), a summary of its seccomp filter and the order the mechanisms were applied
+        in (``applied``). Raises `ProtocolError`
         for anything else and `learnact.sandbox.protocol.Timeout` when ``deadline`` (a
         `time.monotonic` value) passes first."""
         if self.hello is None:
@@ -62,11 +66,20 @@ class WorkerProcess:
             mech = msg.get("mechanisms")
             if msg.get("op") != "ready" or not isinstance(mech, dict):
                 raise ProtocolError("worker sent no valid handshake")
-            notes = msg.get("notes")
+            notes, applied = msg.get("notes"), msg.get("applied")
+
+            def num(key: str) -> int | None:
+                v = msg.get(key)
+                return v if type(v) is int else None
+
             self.hello = {
                 "mechanisms": {k: mech.get(k) is True for k in MECHANISMS},
                 "notes": [str(n) for n in notes] if isinstance(notes, list) else [],
-                "uid": msg.get("uid") if isinstance(msg.get("uid"), int) else None,
+                "uid": num("uid"),
+                "pid": num("pid"),
+                "outer_pid": num("outer_pid"),
+                "seccomp_filter": str(msg.get("seccomp_filter") or ""),
+                "applied": [str(x) for x in applied] if isinstance(applied, list) else [],
             }
         return self.hello
 
@@ -76,11 +89,23 @@ class WorkerProcess:
         return self.proc.pid
 
     def kill(self) -> None:
-        """SIGKILL and reap, so no worker outlives its run (and no zombie is left)."""
+        """Kill the worker and reap it, so that no worker outlives its run (and no zombie is left).
+
+        With a PID namespace the process we started is the worker's keeper, outside it: SIGTERM
+        asks it to SIGKILL the worker, reap it and exit (SIGKILL to the keeper itself after 2 s,
+        should it not). A worker without a keeper, or whose keeper state is unknown after it
+        ran code, is SIGKILLed directly. Before the handshake no learned code has run, so
+        SIGTERM ends either kind."""
         if self.proc.returncode is None:
+            keeper = self.hello is None or self.hello["mechanisms"].get("pidns") is True
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+                os.kill(self.proc.pid, signal.SIGTERM if keeper else signal.SIGKILL)
+            try:
+                self.proc.wait(2 if keeper else None)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
         for f in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):
                 f.close()  # type: ignore[union-attr]
@@ -98,7 +123,10 @@ class WorkerProcess:
             return None
         if rc < 0:
             try:
-                return f"killed by {signal.Signals(-rc).name}"
+                name = signal.Signals(-rc).name
             except ValueError:
                 return f"killed by signal {-rc}"
+            if -rc == signal.SIGXCPU:
+                return f"killed by {name} (over its CPU time limit of {self.cpu_s} s)"
+            return f"killed by {name}"
         return f"exited with status {rc}"

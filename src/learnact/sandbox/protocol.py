@@ -1,6 +1,7 @@
 """Length-prefixed JSON messages over raw pipe fds, shared by the parent and the worker.
 
-A message is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. Raw
+A message is a 4-byte big-endian length followed by that many bytes of JSON (ASCII, which
+is UTF-8; the receiver accepts any UTF-8). Raw
 ``os.read``/``os.write`` on fds (no file objects) so the worker's protocol does not depend
 on ``sys.stdin``/``sys.stdout``, which learned code can reassign. The parent treats every
 byte it receives as hostile: sizes are bounded and the JSON must decode to a dict.
@@ -22,9 +23,18 @@ class ProtocolError(Exception):
 
 
 def encode(msg: dict[str, Any]) -> bytes:
-    """One message: the 4-byte big-endian length, then the compact UTF-8 JSON of ``msg``."""
-    data = json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """One message: the 4-byte big-endian length, then the compact JSON of ``msg``.
+
+    The JSON is ASCII (every other character as a ``\\uXXXX`` escape), so encoding cannot
+    fail whatever the strings hold: a lone surrogate, which UTF-8 cannot encode, travels as
+    its escape and arrives as the same string."""
+    data = json.dumps(msg, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     return len(data).to_bytes(HEADER, "big") + data
+
+
+def encoded_size(msg: dict[str, Any]) -> int:
+    """The size in bytes of ``msg`` as a message body (without the length header)."""
+    return len(encode(msg)) - HEADER
 
 
 def decode(data: bytes) -> dict[str, Any]:

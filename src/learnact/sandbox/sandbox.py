@@ -9,7 +9,6 @@ environment through the ``execute`` callback and records the sub-trajectory itse
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 import warnings
@@ -20,9 +19,11 @@ from typing import Any
 from learnact.envs.base import BasicAction
 from learnact.errors import LearnactError
 from learnact.sandbox.limits import MECHANISMS, SandboxLimits
+from learnact.sandbox.namespace import check_argument
 from learnact.sandbox.process import WorkerProcess
-from learnact.sandbox.protocol import ProtocolError, Timeout
+from learnact.sandbox.protocol import ProtocolError, Timeout, encoded_size
 from learnact.sandbox.results import ErrorInfo, ExecResult, SubStep
+from learnact.sandbox.text import one_line, safe_text
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class _Run:
             self.failure = f"more than {self.limit} basic actions in one step; stopped"
         if self.failure is not None:
             # The learned call already ended: nothing more reaches the environment.
-            return {"observation": self.failure, "valid": False}
+            return self.reply({"observation": self.failure, "valid": False})
         command = action.to_command(*args)
         t = time.monotonic()
         observation, valid = self.execute(command)
@@ -72,21 +73,30 @@ class _Run:
         self.subs.append(SubStep(command, observation, valid))
         if not valid:
             self.failure = observation
-        return {"observation": observation, "valid": valid}
+        return self.reply({"observation": observation, "valid": valid})
 
     def _check_arg(self, name: str, i: int, a: Any) -> None:
-        if type(a) not in (str, int, float):  # JSON bools, lists, objects are refused
+        # JSON bools, lists and objects are refused; so are non-finite numbers, overlong
+        # text and anything but one line of plain text (`learnact.sandbox.text`): one
+        # argument must not smuggle a second command into a text environment, and a lone
+        # surrogate echoed back by the environment would make the reply unencodable.
+        if type(a) not in (str, int, float):
             raise _Violation(f"argument {i + 1} of {name}() is a {type(a).__name__}")
-        if isinstance(a, float) and not math.isfinite(a):
-            raise _Violation(f"argument {i + 1} of {name}() is not a finite number")
-        text = str(a)
-        if len(text) > self.lim.max_arg_chars:
-            raise _Violation(
-                f"argument {i + 1} of {name}() is longer than {self.lim.max_arg_chars}"
-            )
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
-            # One argument must not smuggle a second command into a text environment.
-            raise _Violation(f"argument {i + 1} of {name}() contains control characters")
+        why = check_argument(name, i, a, self.lim.max_arg_chars)
+        if why is not None:
+            raise _Violation(why)
+
+    def reply(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """``answer`` to a call, its observation cut so that the message fits the size limit
+        (the sub-trajectory keeps it whole)."""
+        limit = self.lim.max_message_bytes
+        obs = str(answer["observation"])
+        # An ASCII-escaped character takes at most 12 bytes (an astral one as two \uXXXX).
+        keep = max(0, (limit - 200) // 12)
+        if len(obs) <= keep or encoded_size(answer) <= limit:
+            return answer
+        note = f" ...[observation cut: {len(obs)} characters, over the {limit}-byte message limit]"
+        return {**answer, "observation": obs[:keep] + note}
 
     def finish(self, msg: dict[str, Any], res: ExecResult) -> None:
         value, stdout, error = msg.get("value"), msg.get("stdout"), msg.get("error")
@@ -95,8 +105,11 @@ class _Run:
         if not isinstance(stdout, str):
             raise _Violation("result stdout is not a string")
         lim = self.lim
-        res.value = None if value is None else _cut(value, lim.max_value_chars)
-        res.stdout = _cut(stdout, lim.max_output_chars + 100)  # room for the worker's marker
+        # Every string is made safe here, once: lone surrogates (unencodable), controls but
+        # newline and tab, line separators and bidi controls become visible escapes, and
+        # the error type and each frame are one line.
+        res.value = None if value is None else safe_text(_cut(value, lim.max_value_chars))
+        res.stdout = safe_text(_cut(stdout, lim.max_output_chars + 100))  # room for markers
         if error is not None:
             if not isinstance(error, dict):
                 raise _Violation("result error is not an object")
@@ -104,9 +117,9 @@ class _Run:
             if not isinstance(frames, list) or not all(isinstance(f, str) for f in frames):
                 raise _Violation("result error frames are not strings")
             res.error = ErrorInfo(
-                _cut(str(error.get("type")), 100),
-                _cut(str(error.get("message")), lim.max_error_chars),
-                tuple(_cut(f, 500) for f in frames[:20]),
+                one_line(str(error.get("type")), 100),
+                safe_text(_cut(str(error.get("message")), lim.max_error_chars)),
+                tuple(one_line(f, 500) for f in frames[:20]),
             )
 
 
@@ -143,21 +156,40 @@ class Sandbox:
         self._live.discard(w)
 
     def worker(self) -> WorkerProcess:
-        """A worker that has completed its handshake; the next spare starts meanwhile."""
+        """A worker that has completed its handshake with every mechanism this machine provides
+        in force; the next spare starts meanwhile.
+
+        A worker that reports one of them off (`expected_mechanisms`) is killed and replaced,
+        in the default mode too: a step never runs in it. `SandboxUnavailable` when
+        `START_ATTEMPTS` workers in a row fail to start or come up without one. A mechanism
+        this machine does not provide at all is refused in strict mode and otherwise warned
+        about once."""
         w, self._spare = self._spare, None
-        for attempt in range(2):  # a spare that died while idle is replaced once
+        problems: list[str] = []
+        hello: dict[str, Any] | None = None
+        for _ in range(START_ATTEMPTS):
             w = w or self._spawn()
             try:
                 hello = w.handshake(time.monotonic() + self.limits.startup_timeout_s)
-                break
             except (ProtocolError, Timeout) as e:
                 why = w.death(wait_s=0.5) or "no handshake in time"
+                problems.append(f"failed to start ({why}): {e}")
                 self._retire(w)
-                w = None
-                if attempt:
-                    msg = f"sandbox worker failed to start ({why}): {e}"
-                    raise SandboxUnavailable(msg) from None
-        assert w is not None
+                w = hello = None
+                continue
+            _note_active(hello)
+            lost = [k for k in expected_mechanisms() if not hello["mechanisms"].get(k)]
+            if not lost:
+                break
+            problems.append(f"started without {', '.join(lost)}: " + "; ".join(hello["notes"]))
+            log.warning("learnact sandbox: replacing a worker that %s", problems[-1])
+            self._retire(w)
+            w = hello = None
+        if w is None or hello is None:
+            raise SandboxUnavailable(
+                f"sandbox worker: {START_ATTEMPTS} tries in a row, none usable: "
+                + " | ".join(problems)
+            )
         self._spare = self._spawn()
         self.last_mechanisms = hello
         self._check(hello, w)
@@ -202,14 +234,24 @@ class Sandbox:
         timeout_s: float,
     ) -> ExecResult:
         res = ExecResult()
-        w = self.worker()
-        rec = _Run(actions, execute, max_basic_actions, self.limits)
         request = {
             "op": "run",
             "library": library,
             "code": code,
             "actions": [{"name": a.name, "params": list(a.params)} for a in actions],
         }
+        size, limit = encoded_size(request), self.limits.max_message_bytes
+        if size > limit:
+            # Refused here: the worker could only drop it (and exit) without a word.
+            res.error = ErrorInfo(
+                "RequestTooLarge",
+                f"request too large (limit {limit} bytes): the step and the learned actions "
+                f"take {size} bytes as a message; shorten them or raise "
+                "SandboxLimits.max_message_bytes",
+            )
+            return res
+        w = self.worker()
+        rec = _Run(actions, execute, max_basic_actions, self.limits)
         start = time.monotonic()
         try:
             # The deadline counts the worker's time, not the environment's.
@@ -257,6 +299,27 @@ class Sandbox:
         self.close()
 
 
+#: Workers started in a row before `Sandbox.worker` gives up.
+START_ATTEMPTS = 3
+#: Mechanisms that need nothing from the machine: every worker must have them.
+ALWAYS_EXPECTED: tuple[str, ...] = ("rlimits", "no_new_privs")
+_seen_active: set[str] = set()
+_seen_lock = threading.Lock()
+
+
+def _note_active(hello: dict[str, Any]) -> None:
+    with _seen_lock:
+        _seen_active.update(k for k, v in hello["mechanisms"].items() if v)
+
+
+def expected_mechanisms() -> tuple[str, ...]:
+    """The mechanisms every worker of this process must have: `ALWAYS_EXPECTED`, and every one
+    some worker of this process has had (so this machine provides it). A worker without one
+    of these lost it to a fault or an attack, not to the machine, and never runs a step."""
+    with _seen_lock:
+        return tuple(k for k in MECHANISMS if k in ALWAYS_EXPECTED or k in _seen_active)
+
+
 def _kill_all(live: set[WorkerProcess]) -> None:
     for w in list(live):
         w.kill()
@@ -273,8 +336,24 @@ def mechanisms(limits: SandboxLimits | None = None) -> dict[str, Any]:
         raise SandboxUnavailable(f"sandbox worker failed to start: {e}") from None
     finally:
         w.kill()
+    _note_active(hello)
     out: dict[str, Any] = dict(hello["mechanisms"])
     out["worker_uid"] = hello["uid"]
+    out["worker_pid"] = hello["pid"]
+    if hello["seccomp_filter"]:
+        out["seccomp_filter"] = hello["seccomp_filter"]
+    out["memory"] = _memory_summary(lim, hello["mechanisms"])
     if hello["notes"]:
         out["notes"] = "; ".join(hello["notes"])
     return out
+
+
+def _memory_summary(lim: SandboxLimits, mech: dict[str, bool]) -> str:
+    parts = [f"RLIMIT_AS {lim.memory_mb} MiB" if mech.get("rlimits") else "no RLIMIT_AS"]
+    if mech.get("seccomp"):
+        parts.append("memfd_create, memfd_secret and SysV shm denied, pipes not allowed (seccomp)")
+    if mech.get("mountns_chroot"):
+        parts.append("no writable filesystem (read-only empty root)")
+    if mech.get("rlimits"):
+        parts.append("RLIMIT_FSIZE 0, RLIMIT_MEMLOCK 0")
+    return "; ".join(parts)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+from learnact.sandbox.text import one_line
+
 LIBRARY_NAME = "<learned actions>"
 STEP_NAME = "<step>"
 MAX_FRAMES = 12  # a recursion bomb has ~1000 frames; keep the ends
@@ -41,6 +43,11 @@ def frames(tb: TracebackType | None, sources: dict[str, list[str]]) -> list[str]
     return out
 
 
+def _type_name(exc: BaseException) -> str:
+    # Class names are the code's own (``type('a\\nb', (Exception,), {})``): one line.
+    return one_line(str(type(exc).__name__), 100)
+
+
 def error_info(exc: BaseException, sources: dict[str, list[str]], max_chars: int) -> dict[str, Any]:
     """``exc`` as the ``error`` of a run's reply: ``type``, ``message`` (cut at ``max_chars``
     characters; a message that cannot be printed is replaced) and ``frames`` (`frames`; for a
@@ -49,13 +56,13 @@ def error_info(exc: BaseException, sources: dict[str, list[str]], max_chars: int
         fname = exc.filename or STEP_NAME
         text = (exc.text or _line(sources, fname, exc.lineno)).strip()
         where = [f"line {exc.lineno} in {fname}: {text}"] if exc.lineno else []
-        return {"type": type(exc).__name__, "message": str(exc.msg)[:max_chars], "frames": where}
+        return {"type": _type_name(exc), "message": str(exc.msg)[:max_chars], "frames": where}
     try:
         message = str(exc)
     except Exception:  # noqa: BLE001 - a hostile __str__ must not break reporting
         message = "<unprintable message>"
     return {
-        "type": type(exc).__name__,
+        "type": _type_name(exc),
         "message": message[:max_chars],
         "frames": frames(exc.__traceback__, sources),
     }

@@ -69,7 +69,12 @@ class Worker:
                 step, is_expr = compile(code, STEP_NAME, "eval"), True
             except SyntaxError:
                 step, is_expr = compile(code, STEP_NAME, "exec"), False
-            g = make_globals(req.get("actions") or [], self.call, self.allowed)
+            g = make_globals(
+                req.get("actions") or [],
+                self.call,
+                self.allowed,
+                int(self.config.get("max_arg_chars", 1000)),
+            )
             exec(lib, g)
             if is_expr:
                 value = self.repr.repr(eval(step, g))[: int(self.config["max_value_chars"])]
@@ -116,6 +121,9 @@ def main() -> None:
         "notes": lock.notes,
         "uid": os.getuid(),
         "pid": os.getpid(),
+        "outer_pid": lock.outer_pid,
+        "applied": list(lock.active),  # the order the mechanisms were applied in
+        "seccomp_filter": lock.filter_summary,
     }
     protocol.send_blocking(REPLY_FD, hello)
     Worker(config).serve()
