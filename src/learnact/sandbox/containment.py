@@ -271,24 +271,21 @@ class Lockdown:
         if not self._pidns_ok:
             return False
         lifeline_r, lifeline_w = os.pipe()
-        # SIGTERM is the parent's "stop" to the keeper; blocked across the fork so that it
-        # is handled only once the keeper knows its child.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        signal.signal(signal.SIGTERM, _keeper_stop)
+        # The keeper takes SIGTERM (the parent's "stop") and SIGCHLD with sigwaitinfo: both
+        # blocked from before the fork, so that none is lost and no handler runs at all.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _KEEPER_SIGNALS)
         try:
             child = os.fork()
         except OSError:
             # No keeper then: this process goes on as the worker, without a PID namespace.
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _KEEPER_SIGNALS)
             for fd in (lifeline_r, lifeline_w):
                 os.close(fd)
             raise
         if child:
             _keep(child, lifeline_r, lifeline_w, self.config)  # never returns
         os.close(lifeline_w)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _KEEPER_SIGNALS)
         # The keeper's death kills us; if it died before that was set, the lifeline is
         # already closed and we go too.
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -516,24 +513,14 @@ def _filter_holds() -> bool:
 # -- the keeper -------------------------------------------------------------------------
 # The process the parent started stays outside the worker's PID namespace: it waits for the
 # worker (its only child), kills it when the parent asks (SIGTERM), and ends the way the
-# worker ended, so that the parent sees the worker's exit status as its own.
-_KEEPER: dict[str, Any] = {"child": None, "reaped": False, "stopped": False}
-
-
-def _keeper_stop(signum: int, frame: Any) -> None:
-    k = _KEEPER
-    k["stopped"] = True
-    if k["child"] is None:
-        os._exit(128 + signum)
-    if not k["reaped"]:  # not yet reaped: the pid is still our child's (at worst a zombie)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(k["child"], signal.SIGKILL)
+# worker ended, so that the parent sees the worker's exit status as its own. It runs no
+# handler: it takes SIGTERM and SIGCHLD with sigwaitinfo, blocked since before the fork.
+_KEEPER_SIGNALS = {signal.SIGTERM, signal.SIGCHLD}
 
 
 def _keep(child: int, lifeline_r: int, lifeline_w: int, config: dict[str, Any]) -> None:
     code = 70
     try:
-        _KEEPER["child"] = child
         os.close(lifeline_r)
         # Nothing of the worker's: with the protocol pipes closed here, the parent sees the
         # worker's end of them close when the worker dies. fd 2 stays (debugging).
@@ -545,19 +532,23 @@ def _keep(child: int, lifeline_r: int, lifeline_w: int, config: dict[str, Any]) 
         with contextlib.suppress(OSError):
             _prctl(PR_SET_DUMPABLE, 0)  # no core dump when it re-raises a fatal signal
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-        # Wait without reaping, so that a SIGTERM handled meanwhile can only ever hit our
-        # own child (alive or a zombie), never a reused pid.
-        os.waitid(os.P_PID, child, os.WEXITED | os.WNOWAIT)
-        _KEEPER["reaped"] = True
-        _, status, usage = os.wait4(child, 0)
+        # Only this loop reaps the child, and only after acting on each signal, so the
+        # SIGKILL can only ever reach our own child (alive, or a zombie), never a reused pid.
+        stopped = False
+        while True:
+            if signal.sigwaitinfo(_KEEPER_SIGNALS).si_signo == signal.SIGTERM and not stopped:
+                stopped = True
+                os.kill(child, signal.SIGKILL)
+            pid, status, usage = os.wait4(child, os.WNOHANG)
+            if pid:
+                break
         if os.WIFEXITED(status):
             code = os.WEXITSTATUS(status)
             return
         sig = os.WTERMSIG(status)
         cpu_s = float(config.get("cpu_s") or 0)
         used = usage.ru_utime + usage.ru_stime
-        if sig == signal.SIGKILL and not _KEEPER["stopped"] and cpu_s and used >= cpu_s - 0.05:
+        if sig == signal.SIGKILL and not stopped and cpu_s and used >= cpu_s - 0.05:
             sig = signal.SIGXCPU  # the hard RLIMIT_CPU of a PID namespace's pid 1
         code = 128 + sig
         if sig != signal.SIGKILL:
