@@ -136,7 +136,8 @@ EXCLUDED: dict[str, str] = {
     "learnact learn FAMILY --out DIR [--model SPEC] [--learner-model SPEC] [--candidates 4] "
     "[--rounds 2] [--train-tasks train|first:N|0,3,5] [--train-steps 10] "
     "[--budget-calls CALLS] [--budget-tokens TOKENS] [--temperature 0.7] [--seed 0] "
-    "[--data-dir DIR] [--json] [--allow-train-test-overlap]": SYNOPSIS,
+    "[--data-dir DIR] [--json] [--allow-train-test-overlap] "
+    "[--induce example,won,demonstrations]": SYNOPSIS,
     "learnact library export LIB --format skill --out DIR [--family F] [--data-dir DIR] "
     "[--learned-only]": SYNOPSIS,
     "learnact library export LIB --format openai-tools|anthropic-tools [--family F] "
