@@ -38,6 +38,9 @@ def test_a_cut_description_ends_at_its_last_complete_sentence():
     assert clean_paragraph("Moves the robot. ```x```") == "Moves the robot. x"
     assert clean_paragraph("no sentence end at all", truncated=True) == "no sentence end at all"
     assert clean_paragraph("A. B. " * 300, limit=50).endswith(".")
+    three = "Carries a ball. Use it across rooms. The function takes four parameters."
+    assert clean_paragraph(three, sentences=2) == "Carries a ball. Use it across rooms."
+    assert clean_paragraph("One only.", sentences=2) == "One only."
 
 
 def test_describe_asks_for_sentences_and_never_keeps_a_cut_one(lights, sandbox, scripted, tmp_path):  # noqa: F811

@@ -108,15 +108,21 @@ def record_checks(journal: Journal, failed: ChecksFailed, **where: object) -> No
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
-def clean_paragraph(text: str, limit: int = 1200, *, truncated: bool = False) -> str:
+def clean_paragraph(
+    text: str, limit: int = 1200, *, truncated: bool = False, sentences: int | None = None
+) -> str:
     """``text`` as one paragraph (an action's description): code fences removed, whitespace
-    collapsed, at most ``limit`` characters. Text that was cut (``truncated``: the model
-    hit its token limit, or the paragraph is over ``limit``) ends at its last complete
-    sentence, never mid-sentence; with no complete sentence it is kept as it is."""
+    collapsed, at most ``limit`` characters and, with ``sentences``, at most that many
+    sentences (small models write three when asked for two). Text that was cut
+    (``truncated``: the model hit its token limit, or the paragraph is over ``limit``)
+    ends at its last complete sentence, never mid-sentence; with no complete sentence it
+    is kept as it is."""
     flat = " ".join(text.replace("```", " ").split())
+    ends = [m.end() for m in _SENTENCE_END.finditer(flat[:limit])]
+    if sentences is not None and len(ends) > sentences:
+        return flat[: ends[sentences - 1]]
     if not truncated and len(flat) <= limit:
         return flat
-    ends = [m.end() for m in _SENTENCE_END.finditer(flat[:limit])]
     return flat[: ends[-1]] if ends else flat[:limit]
 
 
@@ -160,7 +166,7 @@ def describe(
             max_tokens=cfg.describe_max_tokens,
         )
         ctx.journal.exchange("describe_action", messages, c, action=name)
-        out[name] = clean_paragraph(c.text or "", truncated=c.truncated)
+        out[name] = clean_paragraph(c.text or "", truncated=c.truncated, sentences=2)
     return out
 
 

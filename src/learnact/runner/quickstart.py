@@ -73,18 +73,21 @@ class Profile:
         )
 
 
+# Two balls, each of which must cross to the other room (6 steps at best): small enough
+# for the embedded model on a laptop CPU in about 10 minutes (BENCHMARKS.md, "First half
+# hour"), and 8 distinct problems, so no test task repeats a training one.
 QUICK = Profile(
     name="quick",
-    family="pddl-gen/gripper[size=3,tasks=10]",
+    family="pddl-gen/gripper[size=2,tasks=8]",
     candidates=2,
     rounds=1,
     train_tasks=2,
     test_tasks=3,
     train_steps=6,
-    test_steps=12,
+    test_steps=10,
     max_tokens=500,
     revisions=1,
-    describe_tokens=120,
+    describe_tokens=80,
     example_tokens=250,
 )
 
