@@ -58,10 +58,12 @@ def quickstart(venv: Path, into: Path, model: str | None) -> dict[str, object]:
     import sqlite3
 
     con = sqlite3.connect(run_dir / "run.sqlite3")
+    # Time spent in each kind of unit, summed (units run one at a time with a local model,
+    # but Act's episodes need no library and may run before learning ends).
     rows = con.execute(
-        "SELECT kind, MIN(started), MAX(finished) FROM units GROUP BY kind"
+        "SELECT kind, SUM(finished - started) FROM units WHERE finished IS NOT NULL GROUP BY kind"
     ).fetchall()
-    phases = {kind: round(end - start, 1) for kind, start, end in rows if start and end}
+    phases = {kind: round(total, 1) for kind, total in rows}
     report = json.loads((run_dir / "report.json").read_text())
     return {
         "quickstart_s": round(secs, 1),
