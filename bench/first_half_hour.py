@@ -64,6 +64,13 @@ def quickstart(venv: Path, into: Path, model: str | None) -> dict[str, object]:
         "SELECT kind, SUM(finished - started) FROM units WHERE finished IS NOT NULL GROUP BY kind"
     ).fetchall()
     phases = {kind: round(total, 1) for kind, total in rows}
+    by_purpose = {
+        purpose: {"calls": calls, "completion_tokens": out, "latency_s": round(lat, 1)}
+        for purpose, calls, out, lat in con.execute(
+            "SELECT purpose, SUM(calls), SUM(completion_tokens), SUM(latency_s) FROM usage"
+            " GROUP BY purpose ORDER BY SUM(latency_s) DESC"
+        )
+    }
     report = json.loads((run_dir / "report.json").read_text())
     return {
         "quickstart_s": round(secs, 1),
@@ -71,6 +78,7 @@ def quickstart(venv: Path, into: Path, model: str | None) -> dict[str, object]:
         "evaluation_s": phases.get("episode"),
         "verdict": report["verdict"]["sentence"],
         "llm_calls": (report.get("usage") or {}).get("total", {}).get("calls"),
+        "by_purpose": by_purpose,
         "stdout": done.stdout,
     }
 
