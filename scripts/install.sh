@@ -41,7 +41,7 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 echo "installing learnact into .venv; building llama.cpp from source takes most of it" \
-     "(about 10 minutes on 2 cores, see README.md)..." >&2
+     "(about 5 minutes on 2 cores, see README.md)..." >&2
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}"
 .venv/bin/python -m pip install -q ".[local]"
 echo "installed. Try: .venv/bin/learnact quickstart   (or: source .venv/bin/activate)" >&2
