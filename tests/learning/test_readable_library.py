@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from learnact.learning.code import parse_proposal, without_claimed_observations
 from learnact.learning.context import LearnContext
-from learnact.learning.creation import CreationConfig, clean_paragraph, describe
+from learnact.learning.creation import (
+    CreationConfig,
+    clean_paragraph,
+    describe,
+    without_preamble,
+)
 from learnact.learning.journal import Journal
 from tests.agents.conftest import lights, sandbox, scripted  # noqa: F401 - shared fixtures
 
@@ -41,6 +46,17 @@ def test_a_cut_description_ends_at_its_last_complete_sentence():
     three = "Carries a ball. Use it across rooms. The function takes four parameters."
     assert clean_paragraph(three, sentences=2) == "Carries a ball. Use it across rooms."
     assert clean_paragraph("One only.", sentences=2) == "One only."
+
+
+def test_the_boilerplate_opening_goes():
+    text = "The `move_and_pick` function moves Robby to a room and picks up a ball there."
+    assert without_preamble(text, "move_and_pick") == (
+        "Moves Robby to a room and picks up a ball there."
+    )
+    assert without_preamble("This carry() action carries a ball.", "carry") == "Carries a ball."
+    kept = "Carries a ball; the carry function needs a free gripper."
+    assert without_preamble(kept, "carry") == kept
+    assert without_preamble("The pair function", "pair") == "The pair function"
 
 
 def test_describe_asks_for_sentences_and_never_keeps_a_cut_one(lights, sandbox, scripted, tmp_path):  # noqa: F811

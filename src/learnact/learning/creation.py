@@ -126,6 +126,20 @@ def clean_paragraph(
     return flat[: ends[-1]] if ends else flat[:limit]
 
 
+def without_preamble(text: str, name: str) -> str:
+    """``text`` without the boilerplate opening small models give a description despite
+    the prompt ("The `carry` function moves ..." -> "Moves ..."); the rest unchanged."""
+    m = re.match(
+        rf"(?:the|this)\s+`?{re.escape(name)}(?:\(\))?`?\s+(?:python\s+)?(?:function|action)\s+",
+        text,
+        re.I,
+    )
+    if not m or len(text) == m.end():
+        return text
+    rest = text[m.end() :]
+    return rest[0].upper() + rest[1:]
+
+
 def clean_example(text: str) -> str:
     """Keep the trajectory lines of a usage-example answer."""
     keep = [
@@ -166,7 +180,8 @@ def describe(
             max_tokens=cfg.describe_max_tokens,
         )
         ctx.journal.exchange("describe_action", messages, c, action=name)
-        out[name] = clean_paragraph(c.text or "", truncated=c.truncated, sentences=2)
+        text = clean_paragraph(c.text or "", truncated=c.truncated, sentences=2)
+        out[name] = without_preamble(text, name)
     return out
 
 
