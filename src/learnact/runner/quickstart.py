@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from learnact.learning.creation import CreationConfig
-from learnact.learning.learner import LearnConfig
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner import verdict
 from learnact.runner.evaluate import write_json_atomic
@@ -55,21 +53,6 @@ class Profile:
             f"{self.train_tasks} training and {self.test_tasks} test tasks of "
             f"{family or self.family}, "
             f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
-        )
-
-    def learn_config(self, train_tasks: list[int]) -> LearnConfig:
-        """The learner settings of this profile, learning on ``train_tasks`` (0-based)."""
-        return LearnConfig(
-            creation=CreationConfig(
-                candidates=self.candidates,
-                max_tokens=self.max_tokens,
-                describe_max_tokens=self.describe_tokens,
-                example_max_tokens=self.example_tokens,
-            ),
-            train_tasks=train_tasks,
-            train_steps=self.train_steps,
-            rounds=self.rounds,
-            revisions=self.revisions,
         )
 
 
