@@ -26,30 +26,16 @@ from markupsafe import Markup
 
 from learnact.runner import ladder, report, stats
 from learnact.runner.store import RunStore
+from learnact.runner.svg import PALETTE
+from learnact.runner.svg import legend as _legend
+from learnact.runner.svg import text as _t
 
-PALETTE = [
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#e15759",
-    "#76b7b2",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-]
 #: a message longer than this, seen in more than one episode, is written once and linked
 SHARED_MIN_CHARS = 300
 LEARNER_EVENTS = ("start", "candidate", "score", "best", "failure", "revision", "end")
 
 
 # --- SVG plots -------------------------------------------------------------------------
-def _t(x: float, y: float, text: str, **attrs: Any) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
-
-
 def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -113,18 +99,6 @@ def bar_chart(
     parts.append(_legend(series, left, height - 30))
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def _legend(labels: list[str], x: float, y: float) -> str:
-    parts, cx = [], x
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<rect x="{cx:.1f}" y="{y - 9:.1f}" width="10" height="10" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-        )
-        parts.append(_t(cx + 14, y, label))
-        cx += 24 + 7 * len(label)
-    return "".join(parts)
 
 
 def line_chart(series: dict[str, list[tuple[float, float]]], *, title: str, ylabel: str) -> Markup:

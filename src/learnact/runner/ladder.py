@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from learnact.envs.registry import parse_name
 from learnact.runner import stats
+from learnact.runner.svg import PALETTE, legend, text
 
-PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"]
 _XMLNS = ' xmlns="http://www.w3.org/2000/svg"'
 LEARNERS = ("learnact", "expert-library")  # paired with the best baseline, per rung
 
@@ -67,6 +67,13 @@ def _cell_stat(report: dict[str, Any], family: str, method: str, key: str) -> di
     return (cell or {}).get(key)
 
 
+def _has(ladder: Ladder, report: dict[str, Any], key: str) -> bool:
+    """Whether any method has a ``key`` figure on some rung of ``ladder``."""
+    return any(
+        _cell_stat(report, fam, m, key) for _, fam in ladder.rungs for m in report["methods"]
+    )
+
+
 def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool = False) -> Markup:
     """``key`` ("success" or "progress") against rung for every method of the run that
     has a value on the ladder: an SVG line chart, y from 0 to 1, whiskers the 95%
@@ -95,7 +102,7 @@ def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool 
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'font-family="sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
-        _text(left, 16, title, weight="bold"),
+        text(left, 16, title, font_weight="bold"),
     ]
     for i in range(5):
         v = i / 4
@@ -103,10 +110,10 @@ def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool 
             f'<line x1="{left}" x2="{left + plot_w}" y1="{py(v):.1f}" y2="{py(v):.1f}" '
             'stroke="#ddd"/>'
         )
-        parts.append(_text(left - 6, py(v) + 4, f"{v:.2f}", anchor="end"))
+        parts.append(text(left - 6, py(v) + 4, f"{v:.2f}", text_anchor="end"))
     for s in sizes:
-        parts.append(_text(px(s), top + plot_h + 16, str(s), anchor="middle"))
-    parts.append(_text(left + plot_w / 2, top + plot_h + 32, "size (rung)", anchor="middle"))
+        parts.append(text(px(s), top + plot_h + 16, str(s), text_anchor="middle"))
+    parts.append(text(left + plot_w / 2, top + plot_h + 32, "size (rung)", text_anchor="middle"))
     for i, method in enumerate(methods):
         color = PALETTE[i % len(PALETTE)]
         dash = ' stroke-dasharray="5 3"' if method == "expert-library" else ""
@@ -135,22 +142,10 @@ def chart(ladder: Ladder, report: dict[str, Any], key: str, *, standalone: bool 
                 f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y) in enumerate(points)
             )
             parts.append(f'<path d="{d}" stroke="{color}" fill="none" stroke-width="2"{dash}/>')
-    cx: float = left
-    for i, method in enumerate(methods):
-        name = method + (" (written by people)" if method == "expert-library" else "")
-        parts.append(
-            f'<rect x="{cx:.1f}" y="{height - 17:.1f}" width="10" height="10" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-        )
-        parts.append(_text(cx + 14, height - 8, name))
-        cx += 24 + 6.2 * len(name)
+    names = [m + (" (written by people)" if m == "expert-library" else "") for m in methods]
+    parts.append(legend(names, left, height - 8))
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def _text(x: float, y: float, text: str, *, anchor: str = "start", weight: str = "") -> str:
-    bold = f' font-weight="{weight}"' if weight else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{bold}>{escape(text)}</text>'
 
 
 def paired_rows(ladder: Ladder, report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -182,16 +177,13 @@ def context(report: dict[str, Any]) -> list[dict[str, Any]]:
     paired rows."""
     out = []
     for lad in ladders(report["families"]):
-        has_progress = any(
-            _cell_stat(report, fam, m, "progress")
-            for _, fam in lad.rungs
-            for m in report["methods"]
-        )
         out.append(
             {
                 "domain": lad.domain,
                 "success": chart(lad, report, "success"),
-                "progress": chart(lad, report, "progress") if has_progress else None,
+                "progress": chart(lad, report, "progress")
+                if _has(lad, report, "progress")
+                else None,
                 "paired": paired_rows(lad, report),
             }
         )
@@ -206,11 +198,7 @@ def write_figures(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
     written: list[Path] = []
     for lad in ladders(report["families"]):
         for key in ("success", "progress"):
-            if key == "progress" and not any(
-                _cell_stat(report, fam, m, "progress")
-                for _, fam in lad.rungs
-                for m in report["methods"]
-            ):
+            if not _has(lad, report, key):
                 continue
             out.mkdir(parents=True, exist_ok=True)
             path = out / f"{lad.slug}-{key}.svg"
