@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -135,8 +136,12 @@ def _plan(domain: str, problem: str, *, timeout_s: float) -> list[str]:
         p.write_text(problem, encoding="utf-8")
         cmd = [sys.executable, "-m", "pyperplan", "-s", "gbf", "-H", "hff", "-l", "error"]
         try:
+            # pyperplan's search order follows set iteration, so its plan depends on the
+            # string hash seed: pin it, or the same task gets a different demonstration
+            # (and different induced actions) in each run.
+            env = {**os.environ, "PYTHONHASHSEED": "0"}
             done = subprocess.run(
-                [*cmd, str(d), str(p)], capture_output=True, text=True, timeout=timeout_s
+                [*cmd, str(d), str(p)], capture_output=True, text=True, timeout=timeout_s, env=env
             )
         except subprocess.TimeoutExpired as e:
             raise _NoDemonstration(f"pyperplan found no plan within {timeout_s:g} s") from e
