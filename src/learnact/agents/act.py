@@ -19,10 +19,11 @@ from learnact.agents.grammar import (
     basic_signatures,
     learned_signatures,
 )
-from learnact.agents.history import History, Truncation
+from learnact.agents.history import Entry, History, Truncation
 from learnact.agents.observe import NOT_VALID, observe
 from learnact.agents.parsing import first_line_reply, parse_action, parse_think
 from learnact.agents.trajectory import EpisodeRecord, StepRecord, SubAction
+from learnact.agents.turns import PromptStyle, example_turns, history_turns
 from learnact.envs.base import Episode, EpisodeExecutor, TaskFamily
 from learnact.library import ActionLibrary
 from learnact.llm.types import Completion
@@ -63,6 +64,10 @@ class AgentConfig:
     # thought). Needs a model whose backend applies grammars (local:, or an OpenAI-
     # compatible server with a grammar field; docs/models.md).
     constrained: bool = False
+    # How the prompt is laid out (agents/turns.py): "text", the paper's (the example in the
+    # system message, the history in one user message), or "turns" (the example and the
+    # history as alternating user/assistant messages, as chat models are tuned on).
+    prompt_style: PromptStyle = "text"
 
 
 def _tokens(completion: Completion) -> tuple[int, int]:
@@ -145,12 +150,31 @@ class ActAgent:
             plan=self.plan,
             usage_example=lib.usage_example if lib else "",
             example=self.family.example,
+            example_in_turns=self.config.prompt_style == "turns",
         )
 
+    def example_text(self) -> str:
+        """The transcript the agent is shown to imitate: the library's usage example when it
+        has one, else the family's worked example."""
+        lib = self.library
+        return lib.usage_example if lib and lib.usage_example else self.family.example
+
     def messages(self, system: str, goal: str, history: History) -> list[dict[str, str]]:
-        """One step's request, ``[system, user]``: the user message (template ``act_user``) holds
-        the goal and the history entries that fit ``history``'s window and token budget, and says
-        how many older ones were dropped."""
+        """One step's request. ``prompt_style="text"``: ``[system, user]``, the user message
+        (template ``act_user``) holding the goal and the history entries that fit
+        ``history``'s window and token budget, and saying how many older ones were dropped.
+        ``"turns"``: ``[system, *example turns, *history turns]`` (`learnact.agents.turns`),
+        the history cut to the same budget."""
+        if self.config.prompt_style == "turns":
+            example, tail = example_turns(self.example_text())
+
+            def as_text(entries: list[Entry]) -> str:
+                turns = history_turns(goal, entries, 0, tail)
+                return "\n".join(t["content"] for t in turns)
+
+            shown = history.visible(as_text)
+            turns = history_turns(goal, shown, history.dropped, tail)
+            return [{"role": "system", "content": system}, *example, *turns]
         shown = history.visible(
             lambda entries: render("act_user", goal=goal, history=entries, dropped=0)
         )

@@ -54,6 +54,12 @@ def register(app: typer.Typer) -> None:
             help="Constrained acting for every step-wise method (local: models, servers "
             "with a grammar field); default: the experiment's, else off.",
         ),
+        prompt_style: str = typer.Option(
+            None,
+            "--prompt-style",
+            help="Acting prompt layout for every step-wise method: text (the paper's; "
+            "default) or turns (example and history as chat turns).",
+        ),
         candidates: int = typer.Option(None, "--candidates", min=1, help="Learner candidates."),
         rounds: int = typer.Option(None, "--rounds", min=0, help="Learner revision rounds."),
         budget_calls: int = typer.Option(
@@ -134,6 +140,7 @@ def register(app: typer.Typer) -> None:
                 "data_dir": data_dir,
                 "max_steps": max_steps,
                 "constrained": constrained,
+                "prompt_style": prompt_style,
                 "allow_train_test_overlap": allow_overlap,
                 "baseline_demonstrations": baseline_demonstrations,
             },

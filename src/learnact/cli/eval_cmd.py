@@ -25,9 +25,11 @@ from learnact.cli.options import (
     DataSplit,
     Json,
     NoCache,
+    PromptStyleOpt,
     Record,
     Replay,
     build_models,
+    check_prompt_style,
     with_split,
 )
 from learnact.cli.status import StatusLine, live_progress
@@ -64,6 +66,7 @@ def register(app: typer.Typer) -> None:
         ),
         allow_overlap: bool = AllowOverlap,
         constrained: bool = Constrained,
+        prompt_style: str = PromptStyleOpt,
         json_out: bool = Json,
     ) -> None:
         """Run episodes of one method and print per-task results and the success rate."""
@@ -86,7 +89,11 @@ def register(app: typer.Typer) -> None:
         setup = MethodSetup(
             library=lib,
             learner=learner,
-            config=AgentConfig(max_steps=max_steps, constrained=constrained),
+            config=AgentConfig(
+                max_steps=max_steps,
+                constrained=constrained,
+                prompt_style=check_prompt_style(prompt_style),
+            ),
         )
         with Sandbox() as sandbox, _progress(len(selected)) as (progress, bar):
             results = evaluate(

@@ -18,9 +18,11 @@ from learnact.cli.options import (
     DataSplit,
     Json,
     NoCache,
+    PromptStyleOpt,
     Record,
     Replay,
     build_models,
+    check_prompt_style,
     with_split,
 )
 from learnact.cli.status import StatusLine, live_progress
@@ -170,6 +172,7 @@ def register(app: typer.Typer) -> None:
         record: str = Record,
         replay: str = Replay,
         constrained: bool = Constrained,
+        prompt_style: str = PromptStyleOpt,
         json_out: bool = Json,
     ) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
@@ -193,7 +196,9 @@ def register(app: typer.Typer) -> None:
             budget_tokens=budget_tokens,
             selection=selection,
             induce=tuple(check_sources([x.strip() for x in induce.split(",") if x.strip()])),
-            agent=AgentConfig(constrained=constrained),
+            agent=AgentConfig(
+                constrained=constrained, prompt_style=check_prompt_style(prompt_style)
+            ),
         )
         if "demonstrations" in cfg.induce:
             info("demonstrations: solutions of the training tasks are a source of actions")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import typer
 
 from learnact.errors import BadInput
+
+if TYPE_CHECKING:
+    from learnact.agents.turns import PromptStyle
 
 DataDir = typer.Option(
     None,
@@ -21,6 +25,12 @@ Constrained = typer.Option(
     "--constrained",
     help="Decode each acting answer under a grammar of known calls with names the episode "
     "has shown (local: models, OpenAI-compatible servers with a grammar field).",
+)
+PromptStyleOpt = typer.Option(
+    "text",
+    "--prompt-style",
+    help="Acting prompt layout: text (the paper's: example and history as text) or turns "
+    "(example and history as chat turns).",
 )
 NoCache = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache.")
 Record = typer.Option(None, "--record", help="Write all LLM traffic to this cassette (JSONL).")
@@ -73,3 +83,13 @@ def with_split(family_name: str, split: str | None) -> str:
             return family_name
         return f"{family_name[:-1]},split={split}]"
     return f"{family_name}[split={split}]"
+
+
+def check_prompt_style(style: str) -> PromptStyle:
+    """``style`` as a `PromptStyle`; `BadInput` naming the choices otherwise."""
+    from learnact.agents.turns import PROMPT_STYLES
+
+    for known in PROMPT_STYLES:
+        if style == known:
+            return known
+    raise BadInput(f"--prompt-style must be one of {', '.join(PROMPT_STYLES)}, not {style!r}")

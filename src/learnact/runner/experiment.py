@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from learnact.agents.act import AgentConfig
 from learnact.agents.methods import METHODS, MethodSetup
+from learnact.agents.turns import PromptStyle
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
@@ -117,6 +118,9 @@ class Experiment(_Strict):
     # Constrained acting for every step-wise method (agents/grammar.py): answers decoded
     # under a grammar of known calls; needs local: or a server with a grammar field.
     constrained: bool = _A.constrained
+    # The acting prompt's layout for every step-wise method (agents/turns.py): "text" (the
+    # paper's) or "turns" (example and history as chat turns).
+    prompt_style: PromptStyle = _A.prompt_style
     reflexion_rounds: int = Field(MethodSetup.reflexion_rounds, ge=1)
     reflexion_train_tasks: str = "train"
     # Learning on test tasks is refused unless this is set; every report then says so.
@@ -200,6 +204,7 @@ class Experiment(_Strict):
             seed=seed,
             repeat_retries=self.repeat_retries,
             constrained=self.constrained,
+            prompt_style=self.prompt_style,
         )
 
     def learn_config(self, family: TaskFamily, seed: int) -> LearnConfig:
