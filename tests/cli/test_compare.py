@@ -351,7 +351,8 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(tmp_path, env):
     assert rep["cells"]["lights_env:LightsFamily[tasks=10]"]["act"]["success"]["mean"] == 1.0
 
 
-def test_ctrl_c_exits_130_and_says_how_to_resume(tmp_path, env):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_exits_130_and_says_how_to_resume(sig, tmp_path, env):
     with LightsServer(delay=0.2) as server:
         run = tmp_path / "run"
         proc = subprocess.Popen(
@@ -367,7 +368,7 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(tmp_path, env):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(server.requests) < 4:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert f"--resume {run}" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import warnings
 
@@ -78,8 +79,16 @@ def _quiet_logs() -> None:
         root.propagate = False
 
 
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.showwarning = show_warning
+    # SIGTERM (kill, a session or job manager ending) stops a command as Ctrl-C does: the
+    # finished work is kept and the exit says how to resume. A background job started
+    # from a script ignores SIGINT, so this is its only clean stop.
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     _quiet_logs()
     command = typer.main.get_command(app)
 
