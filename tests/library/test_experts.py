@@ -200,6 +200,8 @@ def test_every_family_has_its_expert():
         assert meta["author"] == "human" and meta["expert"] is True
         assert 2 <= len(meta["actions"]) <= 3, key  # few actions, each a sub-goal
         assert all(a["description"] and a["notes"] for a in meta["actions"].values()), key
+        # The prompt prints each signature before its description: no second copy.
+        assert not any(a["description"].startswith(f"{n}(") for n, a in meta["actions"].items())
         assert meta["usage_example"].count("Action:") >= 1, key
 
 
@@ -240,7 +242,9 @@ def _check_example(key: str, family: TaskFamily, ctx: RunContext, lines: list[st
 def test_pddl_usage_example_is_a_real_run_on_a_training_task(key, sandbox, scripted):
     family = make_family(GENERATED[key])
     ctx = RunContext(scripted([], default="look()"), sandbox)
-    _check_example(key, family, ctx, _calls(key)(family, family.split.train[0])[:2])
+    # The whole run, so that the example shows every action and ends in a win.
+    ran = _check_example(key, family, ctx, _calls(key)(family, family.split.train[0]))
+    assert ran.won
 
 
 @pytest.mark.parametrize("kind", ["put", "clean", "heat", "cool", "examine", "puttwo"])
