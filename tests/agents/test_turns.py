@@ -132,3 +132,33 @@ def test_the_real_small_model_answers_in_turns(gripper, sandbox, smollm):
     rec = agent.run(0)
     assert rec.n_steps == 2
     assert all(s.completion_tokens >= 1 and s.prompt_tokens > 100 for s in rec.steps)
+
+
+@pytest.mark.parametrize("style", ["text", "turns"])
+def test_learned_actions_can_stand_before_the_basic_ones(style, gripper, sandbox, scripted):
+    from learnact.runner import fingerprint
+    from learnact.runner.experiment import parse_experiment
+
+    lib = expert_library(gripper)
+
+    def system(**kw):
+        cfg = AgentConfig(prompt_style=style, **kw)
+        return ActAgent(gripper, RunContext(scripted([]), sandbox), library=lib, config=cfg)
+
+    paper, first = system().system_prompt(), system(learned_first=True).system_prompt()
+    assert paper.index("Basic actions:") < paper.index("Learned actions")
+    assert first.index("Learned actions") < first.index("Basic actions:")
+    # The same lines, only in another order.
+    assert sorted(paper.splitlines()) == sorted(first.splitlines())
+    # Without a library there is nothing to move.
+    bare = ActAgent(
+        gripper, RunContext(scripted([]), sandbox), config=AgentConfig(learned_first=True)
+    )
+    plain = ActAgent(gripper, RunContext(scripted([]), sandbox))
+    assert bare.system_prompt() == plain.system_prompt()
+    base = {"families": [gripper.name], "methods": ["learnact"]}
+    a, b = parse_experiment(base), parse_experiment({**base, "learned_first": True})
+    assert b.agent_config(0).learned_first and not a.agent_config(0).learned_first
+    fams = {gripper.name: gripper}
+    changes = fingerprint.diff(fingerprint.compute(a, fams), fingerprint.compute(b, fams))
+    assert any("learned_first" in c for c in changes)

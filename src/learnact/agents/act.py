@@ -68,6 +68,9 @@ class AgentConfig:
     # system message, the history in one user message), or "turns" (the example and the
     # history as alternating user/assistant messages, as chat models are tuned on).
     prompt_style: PromptStyle = "text"
+    # Where learned actions stand in the system message: after the basic actions (the
+    # paper's order) or, with ``learned_first``, before them.
+    learned_first: bool = False
 
 
 def _tokens(completion: Completion) -> tuple[int, int]:
@@ -151,6 +154,7 @@ class ActAgent:
             usage_example=lib.usage_example if lib else "",
             example=self.family.example,
             example_in_turns=self.config.prompt_style == "turns",
+            learned_first=self.config.learned_first,
         )
 
     def example_text(self) -> str:

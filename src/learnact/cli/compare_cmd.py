@@ -60,6 +60,12 @@ def register(app: typer.Typer) -> None:
             help="Acting prompt layout for every step-wise method: text (the paper's; "
             "default) or turns (example and history as chat turns).",
         ),
+        learned_first: bool = typer.Option(
+            None,
+            "--learned-first/--basic-first",
+            help="List learned actions before the basic actions in the acting prompt "
+            "(default: after them, the paper's order).",
+        ),
         candidates: int = typer.Option(None, "--candidates", min=1, help="Learner candidates."),
         rounds: int = typer.Option(None, "--rounds", min=0, help="Learner revision rounds."),
         budget_calls: int = typer.Option(
@@ -141,6 +147,7 @@ def register(app: typer.Typer) -> None:
                 "max_steps": max_steps,
                 "constrained": constrained,
                 "prompt_style": prompt_style,
+                "learned_first": learned_first,
                 "allow_train_test_overlap": allow_overlap,
                 "baseline_demonstrations": baseline_demonstrations,
             },

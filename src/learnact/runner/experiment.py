@@ -121,6 +121,8 @@ class Experiment(_Strict):
     # The acting prompt's layout for every step-wise method (agents/turns.py): "text" (the
     # paper's) or "turns" (example and history as chat turns).
     prompt_style: PromptStyle = _A.prompt_style
+    # Learned actions listed before the basic actions in the acting prompt (agents/act.py).
+    learned_first: bool = _A.learned_first
     reflexion_rounds: int = Field(MethodSetup.reflexion_rounds, ge=1)
     reflexion_train_tasks: str = "train"
     # Learning on test tasks is refused unless this is set; every report then says so.
@@ -205,6 +207,7 @@ class Experiment(_Strict):
             repeat_retries=self.repeat_retries,
             constrained=self.constrained,
             prompt_style=self.prompt_style,
+            learned_first=self.learned_first,
         )
 
     def learn_config(self, family: TaskFamily, seed: int) -> LearnConfig:
