@@ -22,26 +22,41 @@ from scipy.stats import binomtest
 QUERY = "SELECT family, method, seed, task, won, progress FROM episodes WHERE phase = 'test'"
 
 
-def episodes(run: Path) -> dict[tuple[str, str, int, int], tuple[bool, float]]:
-    """(family, method, seed, task) -> (won, progress) of a run's test episodes."""
+def episodes(run: Path) -> dict[tuple[str, str, int, int], tuple[bool, float | None]]:
+    """(family, method, seed, task) -> (won, progress or None) of a run's test episodes;
+    exits with an error when a key repeats (a pair would be ambiguous)."""
     db = run / "run.sqlite3"
     if not db.is_file():
         sys.exit(f"error: {run} holds no run store (run.sqlite3)")
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        return {(f, m, s, t): (bool(w), float(p)) for f, m, s, t, w, p in con.execute(QUERY)}
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute(QUERY).fetchall()
+    finally:
+        con.close()
+    out: dict[tuple[str, str, int, int], tuple[bool, float | None]] = {}
+    for f, m, s, t, w, p in rows:
+        if (f, m, s, t) in out:
+            sys.exit(f"error: {run} holds two test episodes of {f} {m} seed {s} task {t}")
+        out[(f, m, s, t)] = (bool(w), None if p is None else float(p))
+    return out
 
 
-def row(name: str, pairs: list[tuple[tuple[bool, float], tuple[bool, float]]]) -> str:
+def _mean(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    return f"{sum(known) / len(known):.2f}" if known else "n/a"
+
+
+def row(name: str, pairs: list) -> str:
     a_wins = sum(a[0] for a, _ in pairs)
     b_wins = sum(b[0] for _, b in pairs)
     only_a = sum(a[0] and not b[0] for a, b in pairs)
     only_b = sum(b[0] and not a[0] for a, b in pairs)
     p = binomtest(only_a, only_a + only_b).pvalue if only_a + only_b else 1.0
-    prog_a = sum(a[1] for a, _ in pairs) / len(pairs)
-    prog_b = sum(b[1] for _, b in pairs) / len(pairs)
+    prog_a = _mean([a[1] for a, _ in pairs])
+    prog_b = _mean([b[1] for _, b in pairs])
     return (
         f"| {name} | {len(pairs)} | {a_wins} | {b_wins} | {only_a} / {only_b} | {p:.2f} "
-        f"| {prog_a:.2f} | {prog_b:.2f} |"
+        f"| {prog_a} | {prog_b} |"
     )
 
 
@@ -57,13 +72,17 @@ def main() -> None:
     cells: dict[str, list] = defaultdict(list)
     for key in shared:
         cells[f"{key[0]} {key[1]}"].append((a[key], b[key]))
-    print(f"A = {args.a}, B = {args.b}; {len(shared)} paired episodes")
+    print(
+        f"A = {args.a}, B = {args.b}; {len(shared)} paired episodes "
+        f"(unpaired: A only {len(set(a) - set(b))}, B only {len(set(b) - set(a))})"
+    )
     print(
         "| cell | pairs | A won | B won | only A / only B | McNemar p | A progress | B progress |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, pairs in sorted(cells.items()):
         print(row(name, pairs))
+    # Pooled over families and methods: a summary, not one cell's test.
     print(row("all", [pair for pairs in cells.values() for pair in pairs]))
 
 

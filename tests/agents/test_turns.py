@@ -162,3 +162,34 @@ def test_learned_actions_can_stand_before_the_basic_ones(style, gripper, sandbox
     fams = {gripper.name: gripper}
     changes = fingerprint.diff(fingerprint.compute(a, fams), fingerprint.compute(b, fams))
     assert any("learned_first" in c for c in changes)
+
+
+@pytest.mark.parametrize("budget", [None, 60, 400])
+@pytest.mark.parametrize("react", [False, True])
+def test_turns_alternate_whatever_the_history_holds(budget, react, gripper, sandbox, scripted):
+    agent = ActAgent(
+        gripper,
+        RunContext(scripted([]), sandbox),
+        library=expert_library(gripper),
+        react=react,
+        config=AgentConfig(prompt_style="turns"),
+    )
+    history = History(window=4, token_budget=budget, truncation="halving")
+    history.add(None, "o0")
+    steps = ["Think: carry the ball.", "check_valid_actions()", "move('rooma', 'roomb')"]
+    for i in range(9):
+        history.add(steps[i % 3], f"o{i + 1}")
+    messages = agent.messages(agent.system_prompt(), "the goal", history)
+    assert roles(messages[1:]) == ["user", "assistant"] * (len(messages[1:]) // 2) + ["user"]
+    assert messages[-1]["content"].endswith("Observation: o9")
+    assert history.dropped > 0
+    task = next(m["content"] for m in messages if NEW_TASK in m["content"])
+    assert f"(... {history.dropped} earlier steps omitted ...)" in task
+
+
+def test_history_turns_never_end_on_the_assistant():
+    assert history_turns("g", [], 0) == [{"role": "user", "content": f"{NEW_TASK}\nGoal: g"}]
+    turns = history_turns("g", [Entry(None, "o0"), Entry(None, "o1")], 0)
+    assert roles(turns) == ["user"] and turns[0]["content"].endswith(
+        "Observation: o0\nObservation: o1"
+    )

@@ -59,15 +59,15 @@ def history_turns(
     head.append(f"Goal: {goal}")
     if dropped:
         head.append(f"(... {dropped} earlier steps omitted ...)")
-    turns: list[Message] = []
+    turns: list[Message] = [{"role": "user", "content": "\n".join(head)}]
     for i, e in enumerate(entries):
-        if e.action is not None and i > 0:
-            turns.append({"role": "assistant", "content": e.action})
         observation = f"Observation: {e.observation}"
-        if i == 0:
-            # The first shown entry may have an action when older ones were dropped.
-            prefix = [*head, f"Action: {e.action}"] if e.action is not None else head
-            turns.append({"role": "user", "content": "\n".join([*prefix, observation])})
+        if i == 0 or e.action is None:
+            # The first shown entry may have an action when older ones were dropped; an
+            # entry without an action joins the user message before it.
+            lines = [f"Action: {e.action}"] if i == 0 and e.action is not None else []
+            turns[-1]["content"] += "\n" + "\n".join([*lines, observation])
         else:
+            turns.append({"role": "assistant", "content": e.action})
             turns.append({"role": "user", "content": observation})
     return turns

@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> None:
     # SIGTERM (kill, a session or job manager ending) stops a command as Ctrl-C does: the
     # finished work is kept and the exit says how to resume. A background job started
     # from a script ignores SIGINT, so this is its only clean stop.
-    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    # A SIGTERM the parent chose to ignore stays ignored.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     _quiet_logs()
     command = typer.main.get_command(app)
 
