@@ -241,6 +241,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, model, env):
         ([LIGHTS, "--methods", "act", "--model", model], "--out"),
         (["--resume", str(tmp_path / "none")], "no run store"),
         ([LIGHTS, "--methods", "act", "--executor", "dask", *base], "unknown executor"),
+        ([LIGHTS, "--methods", "learnact", "--checks", "teleport", *base], "unknown check"),
+        ([LIGHTS, "--methods", "learnact", "--selection", "fastest", *base], "selection"),
         (
             [LIGHTS, "--methods", "act", "--executor", "ray", "--ray-address"]
             + [f"127.0.0.1:{free_port()}", *base],
@@ -257,6 +259,32 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, model, env):
         assert not run.exists()
     r = compare(LIGHTS, "--methods", "act", "--confirm-above", "5", "--yes", *base, env=env)
     assert r.returncode == 0, r.stderr
+
+
+def test_learner_checks_and_selection_from_the_command_line(tmp_path, model, env):
+    """`--checks none` and `--selection race` reach the stored experiment (and so the
+    fingerprint) over what the experiment file says; named checks keep CHECKS' order."""
+    from learnact.runner.experiment import stored_experiment
+
+    exp = tmp_path / "exp.toml"
+    exp.write_text(
+        f'methods = ["learnact"]\ntasks = "first:1"\nmodel = "{model}"\n'
+        f'[learn]\ncandidates = 1\nrounds = 0\n[[families]]\nname = "{LIGHTS}"\n'
+    )
+    for args, checks, selection in [
+        ([], ["hard_coded_names", "unused_parameters", "example_arguments"], "full"),
+        (["--checks", "none", "--selection", "race"], [], "race"),
+        (
+            ["--checks", "example_arguments,hard_coded_names"],
+            ["hard_coded_names", "example_arguments"],
+            "full",
+        ),
+    ]:
+        run = tmp_path / f"run{len(args)}"
+        r = compare("-e", str(exp), *args, "--out", str(run), "--yes", env=env)
+        assert r.returncode == 0, r.stderr
+        stored = stored_experiment(run)
+        assert (stored.learn.checks, stored.learn.selection) == (checks, selection)
 
 
 def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(tmp_path, env):

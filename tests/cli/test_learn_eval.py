@@ -6,8 +6,9 @@ import json
 import shutil
 
 from learnact.agents.trajectory import read_jsonl
+from learnact.learning.checks import CHECKS
 from tests.helpers import run_cli
-from tests.learning.test_learner import BUGGY, FIX, GOAL_CALL, SUPPORT
+from tests.learning.test_learner import BUGGY, FIX, GOAL_CALL, GOOD, SUPPORT
 
 LIGHTS = "lights_env:LightsFamily[tasks=4]"
 
@@ -126,3 +127,35 @@ def test_eval_bad_input(tmp_path):
     assert r.returncode == 2
     r = run_cli("learn", LIGHTS, "--out", str(tmp_path / "l"), "--selection", "fastest")
     assert r.returncode == 2 and "--selection must be one of full, race" in r.stderr
+
+
+HARD_CODED = GOOD.replace("    switch_on(a)\n", "    switch_on(a)\n    switch_on('lamp1')\n")
+
+
+def test_learn_checks_option_turns_the_static_checks_off(tmp_path):
+    """`--checks` reaches the learner: by default a function that hard-codes a lamp is
+    sent back (and counted), with `--checks none` it is taken as written."""
+    learner = _script(
+        tmp_path,
+        "learner",
+        [
+            {"purpose": "create_actions", "response": HARD_CODED},
+            {"purpose": "fix_actions", "response": GOOD},
+            *SUPPORT,
+        ],
+    )
+    actor = _script(tmp_path, "actor", [GOAL_CALL])
+    common = ["--model", actor, "--learner-model", learner, "--candidates", "1", "--rounds", "0"]
+    runs = {}
+    for checks in ("hard_coded_names", "none", "all"):
+        out = tmp_path / checks
+        r = run_cli("learn", LIGHTS, *common, "--checks", checks, "--out", str(out), "--json")
+        assert r.returncode == 0, r.stderr
+        runs[checks] = (json.loads(r.stdout), (out / "library" / "actions.py").read_text())
+    summary, source = runs["hard_coded_names"]
+    assert summary["checks"]["hard_coded_names"] == 1 and "'lamp1'" not in source
+    summary, source = runs["none"]
+    assert not any(summary["checks"].values()) and "'lamp1'" in source
+    assert runs["all"][0]["checks"] == {**dict.fromkeys(CHECKS, 0), "hard_coded_names": 1}
+    r = run_cli("learn", LIGHTS, *common, "--checks", "teleport", "--out", str(tmp_path / "x"))
+    assert r.returncode == 2 and "unknown check(s) teleport" in r.stderr

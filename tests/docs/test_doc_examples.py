@@ -137,7 +137,8 @@ EXCLUDED: dict[str, str] = {
     "[--rounds 2] [--train-tasks train|first:N|0,3,5] [--train-steps 10] "
     "[--budget-calls CALLS] [--budget-tokens TOKENS] [--temperature 0.7] [--seed 0] "
     "[--data-dir DIR] [--json] [--allow-train-test-overlap] "
-    "[--induce example,won,demonstrations]": SYNOPSIS,
+    "[--induce example,won,demonstrations] [--checks all|none|NAME,...] "
+    "[--selection full|race]": SYNOPSIS,
     "learnact library export LIB --format skill --out DIR [--family F] [--data-dir DIR] "
     "[--learned-only]": SYNOPSIS,
     "learnact library export LIB --format openai-tools|anthropic-tools [--family F] "

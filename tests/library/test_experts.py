@@ -124,7 +124,9 @@ def alfworld_calls(family: TaskFamily, task: int) -> list[str]:
     goal, places = _alfworld(family, task)
     kind = family.name.split("/", 1)[1]
     if kind == "examine":
-        obj, lamp = re.search(r"(?:examine|look at) the (\w+) (?:with|under) the (\w+)", goal).groups()  # type: ignore[union-attr]
+        obj, lamp = re.search(
+            r"(?:examine|look at) the (\w+) (?:with|under) the (\w+)", goal
+        ).groups()  # type: ignore[union-attr]
         return [f"find_and_take('{obj}', {places!r})", f"look_under_lamp('{lamp}', {places!r})"]
     if kind == "puttwo":
         obj, where = re.search(r"two (\w+) (?:and put them )?in (\w+)", goal).groups()  # type: ignore[union-attr]
@@ -137,7 +139,9 @@ def alfworld_calls(family: TaskFamily, task: int) -> list[str]:
     calls = [f"find_and_take('{obj}', {places!r})"]
     device = {"clean": "sinkbasin", "heat": "microwave", "cool": "fridge"}.get(kind)
     if device:
-        verb = {"clean": "clean_with_sink", "heat": "heat_with_microwave"}.get(kind, "cool_with_fridge")
+        verb = {"clean": "clean_with_sink", "heat": "heat_with_microwave"}.get(
+            kind, "cool_with_fridge"
+        )
         calls.append(f"{verb}('{obj}', '{_one(places, device)}')")
     calls.append(f"put_in('{obj}', '{_one(places, where)}')")
     return calls

@@ -16,7 +16,7 @@ import typer
 
 from learnact.cli.console import cache_notice, info, print_json, show_table, warn_source
 from learnact.cli.learn_cmd import describe_event
-from learnact.cli.options import Json, NoCache, Record, Replay
+from learnact.cli.options import Checks, Json, NoCache, Record, Replay, parse_checks
 from learnact.cli.status import StatusLine, live_progress
 from learnact.errors import BadInput
 
@@ -85,6 +85,13 @@ def register(app: typer.Typer) -> None:
             help="learnact also induces actions from action sequences: comma-separated sources "
             "example, won, demonstrations (default: none, the paper).",
         ),
+        checks: str = Checks,
+        selection: str = typer.Option(
+            None,
+            "--selection",
+            help="Learner selection: full (every candidate on every training task; the "
+            "paper) or race; default: the experiment's, else full.",
+        ),
         baseline_demonstrations: bool = typer.Option(
             None,
             "--baseline-demonstrations",
@@ -133,6 +140,7 @@ def register(app: typer.Typer) -> None:
         if resume is not None and out_dir is not None and resume != out_dir:
             raise BadInput("give --resume DIR or --out DIR, not both")
         run_dir = resume or out_dir
+        chosen_checks = parse_checks(checks)
         if run_dir is None:
             raise BadInput("say where the run goes: --out runs/NAME (or --resume runs/NAME)")
         exp = compose_experiment(
@@ -157,6 +165,8 @@ def register(app: typer.Typer) -> None:
                 "budget_calls": budget_calls,
                 "budget_tokens": budget_tokens,
                 "induce": split_methods(induce) if induce is not None else None,
+                "checks": None if chosen_checks is None else list(chosen_checks),
+                "selection": selection,
             },
             file=experiment,
             resume=resume,

@@ -13,6 +13,7 @@ from learnact.agents.act import AgentConfig
 from learnact.cli.console import cache_notice, info, out, print_json, warn, warn_source
 from learnact.cli.options import (
     AllowOverlap,
+    Checks,
     Constrained,
     DataDir,
     DataSplit,
@@ -23,6 +24,7 @@ from learnact.cli.options import (
     Replay,
     build_models,
     check_prompt_style,
+    parse_checks,
     with_split,
 )
 from learnact.cli.status import StatusLine, live_progress
@@ -165,6 +167,7 @@ def register(app: typer.Typer) -> None:
             help="Also induce actions from action sequences (Stitch): comma-separated "
             "sources example, won, demonstrations (of training tasks); default: none, the paper.",
         ),
+        checks: str = Checks,
         allow_overlap: bool = AllowOverlap,
         data_dir: str = DataDir,
         split: str = DataSplit,
@@ -178,6 +181,7 @@ def register(app: typer.Typer) -> None:
         """Create, evaluate and revise candidate action sets; save the best as a library."""
         from learnact.sandbox import Sandbox
 
+        chosen_checks = parse_checks(checks)
         if selection not in SELECTIONS:
             raise BadInput(f"--selection must be one of {', '.join(SELECTIONS)}, not {selection!r}")
         family = registry.make_family(with_split(family_name, split), data_dir=data_dir)
@@ -188,7 +192,12 @@ def register(app: typer.Typer) -> None:
         if both:
             warn(f"learning on test tasks {both} (--allow-train-test-overlap); recorded")
         cfg = LearnConfig(
-            creation=CreationConfig(candidates=candidates, temperature=temperature, seed=seed),
+            creation=CreationConfig(
+                candidates=candidates,
+                temperature=temperature,
+                seed=seed,
+                **({} if chosen_checks is None else {"checks": chosen_checks}),
+            ),
             train_tasks=tasks,
             train_steps=train_steps,
             rounds=rounds,

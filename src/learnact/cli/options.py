@@ -32,6 +32,12 @@ PromptStyleOpt = typer.Option(
     help="Acting prompt layout: text (the paper's: example and history as text) or turns "
     "(example and history as chat turns).",
 )
+Checks = typer.Option(
+    None,
+    "--checks",
+    help="Static checks of learned code, comma-separated: hard_coded_names, "
+    "unused_parameters, example_arguments; all or none. Default: all three.",
+)
 NoCache = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache.")
 Record = typer.Option(None, "--record", help="Write all LLM traffic to this cassette (JSONL).")
 Replay = typer.Option(
@@ -93,3 +99,24 @@ def check_prompt_style(style: str) -> PromptStyle:
         if style == known:
             return known
     raise BadInput(f"--prompt-style must be one of {', '.join(PROMPT_STYLES)}, not {style!r}")
+
+
+def parse_checks(text: str | None) -> tuple[str, ...] | None:
+    """The checks named by ``--checks`` (``None``: not given; ``"none"``: no check), in
+    the order of `learnact.learning.checks.CHECKS`. Raises `BadInput` for an unknown name."""
+    if text is None:
+        return None
+    from learnact.learning.checks import CHECKS
+
+    names = {x.strip() for x in text.split(",") if x.strip()}
+    if names == {"none"}:
+        return ()
+    if names == {"all"}:
+        return CHECKS
+    bad = sorted(names - set(CHECKS))
+    if bad or not names:
+        raise BadInput(
+            f"--checks: unknown check(s) {', '.join(bad) or repr(text)}; "
+            f"choose from {', '.join(CHECKS)}, all or none"
+        )
+    return tuple(c for c in CHECKS if c in names)
