@@ -170,7 +170,7 @@ def test_creation_sends_a_hard_coded_answer_back_and_counts_the_check(
     assert result.best is not None
     assert [a.name for a in result.best.library.actions] == ["carry"]
     assert "obj, from_room, to_room, gripper" in result.best.library.source
-    assert result.checks == {"hard_coded_names": 1, "unused_parameters": 0, "example_arguments": 0}
+    assert result.checks == {**dict.fromkeys(CHECKS, 0), "hard_coded_names": 1}
     events = read_events(tmp_path)
     fired = [e for e in events if e["event"] == "checks"]
     assert len(fired) == 1 and fired[0]["fired"] == ["hard_coded_names"]

@@ -18,7 +18,7 @@ import functools
 import keyword
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -152,6 +152,18 @@ class DataSource:
             "fingerprint": self.fingerprint,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class Impossible:
+    """Step ``index`` (0-based) of a sequence of basic-action calls over parameters can
+    never run after the steps before it (``kind="never_runs"``) or changes nothing
+    whenever it runs (``"changes_nothing"``); ``reason`` says why in words. See
+    `TaskFamily.impossible_step`."""
+
+    index: int
+    kind: Literal["never_runs", "changes_nothing"]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -360,6 +372,17 @@ class TaskFamily(ABC):
         Families that know their objects say exactly (PDDL: the task's objects)."""
         found = _OBJECT_LIKE.findall(text)
         return list(dict.fromkeys(" ".join(f.split()) for f in found))
+
+    def impossible_step(
+        self, calls: Sequence[tuple[str, Sequence[str]]], show: Callable[[int], str]
+    ) -> Impossible | None:
+        """The first of ``calls`` (basic action, arguments) that can never run after the
+        ones before it in any state, or that changes nothing whenever it runs; an argument
+        starting with ``?`` is a parameter that may name any object, others are object
+        names. ``show(i)`` renders call ``i`` for the reason. ``None`` when every call may
+        run, or when the family cannot tell (this default; PDDL families reason over their
+        action schemas, `learnact.envs.pddl.sequences`)."""
+        return None
 
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
         """The kinds of object each parameter of basic action ``action`` takes (an empty set:

@@ -18,6 +18,11 @@ Checks (`CHECKS`), each a name in the journal and the learning summary:
   few or too many arguments, an unknown keyword, or a known object whose kinds cannot be
   what the basic action it is passed to takes (only arguments passed on directly to a
   basic action, in families that know parameter kinds: PDDL).
+* ``impossible_steps``: on the function's straight-line path (`learnact.learning.straight`),
+  a basic-action call that can never run after the calls before it, in any state and for
+  any arguments, or that changes nothing whenever it runs (``pick(b, r, 'left')`` twice;
+  ``pickup(x)`` then ``unstack(x, y)``; ``move(room, room)``), in families that can tell
+  (`TaskFamily.impossible_step`: PDDL, over the action schemas).
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from dataclasses import dataclass
 
 from learnact.envs.base import TaskFamily, TaskObject
 from learnact.learning.code import CodeProblem
+from learnact.learning.straight import straight_line_calls
 
-CHECKS = ("hard_coded_names", "unused_parameters", "example_arguments")
+CHECKS = ("hard_coded_names", "unused_parameters", "example_arguments", "impossible_steps")
 #: `TaskFamily.parameter_kinds`: a basic action's name -> the kinds each parameter takes.
 ParameterKinds = Callable[[str], tuple[frozenset[str], ...] | None]
 
@@ -115,6 +121,8 @@ class Checker:
                 self.family.parameter_kinds,
                 self.basic,
             )
+        if "impossible_steps" in self.enabled:
+            out += impossible_steps(fns, every, self.family, self.basic)
         return out
 
     def check(self, code: str, functions: Iterable[str], example_call: str | None) -> None:
@@ -196,6 +204,32 @@ def _flows(fn: ast.FunctionDef, param: str, basic: set[str]) -> list[tuple[str, 
             for i, arg in enumerate(n.args):
                 if isinstance(arg, ast.Name) and arg.id == param:
                     out.append((n.func.id, i))
+    return out
+
+
+def impossible_steps(
+    fns: Sequence[ast.FunctionDef],
+    every: Mapping[str, ast.FunctionDef],
+    family: TaskFamily,
+    basic: set[str],
+) -> list[Finding]:
+    """Functions whose straight-line path holds a basic-action call that can never run
+    after the ones before it, or that changes nothing (`TaskFamily.impossible_step`)."""
+    out = []
+    for fn in fns:
+        steps = straight_line_calls(fn, every, basic)
+        if not steps:
+            continue
+        texts = [s.text for s in steps]
+        found = family.impossible_step([(s.action, s.terms) for s in steps], texts.__getitem__)
+        if found is None:
+            continue
+        advice = (
+            "remove that call or give it other arguments"
+            if found.kind == "changes_nothing"
+            else "change the calls so that each one can follow the one before it"
+        )
+        out.append(Finding("impossible_steps", fn.name, f"in {fn.name}, {found.reason}: {advice}"))
     return out
 
 

@@ -73,7 +73,9 @@ class LearnSettings(_Strict):
     repeat_retries: int | None = Field(_L.train_repeat_retries, ge=0)
     early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
     # Static checks of learned code sent back to be fixed (learning/checks.py); [] none.
-    checks: list[Literal["hard_coded_names", "unused_parameters", "example_arguments"]] = Field(
+    checks: list[
+        Literal["hard_coded_names", "unused_parameters", "example_arguments", "impossible_steps"]
+    ] = Field(
         default_factory=lambda: list(_C.checks)  # type: ignore[arg-type]
     )
     # Induced actions (learning/induce.py): where Stitch takes action sequences from;

@@ -16,6 +16,7 @@ from learnact.download import sha256_file
 from learnact.envs.base import (
     BasicAction,
     DataSource,
+    Impossible,
     Split,
     TaskFamily,
     TaskObject,
@@ -30,6 +31,7 @@ from learnact.envs.pddl.examples import example_text
 from learnact.envs.pddl.generators import generate_distinct
 from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
 from learnact.envs.pddl.loader import LenientPddlWarning, load_domain, parse_problem_text
+from learnact.envs.pddl.render import TextStyle, sentence
 from learnact.envs.pddl.resources import own_domain
 from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
 from learnact.errors import BadInput, DataNotFound
@@ -222,6 +224,24 @@ class PddlFamily(TaskFamily):
         objects = {name.lower(): name for name in self.task(task).problem.objects}
         words = re.findall(r"[A-Za-z0-9_-]+", text)
         return list(dict.fromkeys(objects[w.lower()] for w in words if w.lower() in objects))
+
+    def impossible_step(
+        self, calls: Sequence[tuple[str, Sequence[str]]], show: Callable[[int], str]
+    ) -> Impossible | None:
+        """`TaskFamily.impossible_step` by symbolic execution over the domain's action
+        schemas (`learnact.envs.pddl.sequences`); sentences in the family's own words."""
+        from learnact.envs.pddl.sequences import impossible_step
+
+        schemas = {python_name(s.name): s.name for s in self.domain.actions.values()}
+        if any(name not in schemas for name, _ in calls):
+            return None
+        style = self._known.style if self._known else TextStyle()
+        return impossible_step(
+            self.domain,
+            [(schemas[name], tuple(args)) for name, args in calls],
+            lambda atom: sentence(style, (atom[0], *(a.lstrip("?") for a in atom[1:]))),
+            show,
+        )
 
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
         """The declared types of each parameter of the schema behind basic action ``action``

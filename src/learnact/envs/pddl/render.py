@@ -33,6 +33,21 @@ def capitalise(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+def sentence(style: TextStyle, atom: m.Atom) -> str:
+    """``atom`` in words with ``style``'s template for its predicate, else a generic
+    sentence: ``("at", "ball1", "rooma")`` -> ``"ball1 is at rooma"`` (no final period)."""
+    pred, args = atom[0], atom[1:]
+    template = style.templates.get(pred)
+    if template is not None and template.count("{") == len(args):
+        return template.format(*args)
+    words = pred.replace("-", " ").replace("_", " ")
+    if not args:
+        return f"{words} is true"
+    if len(args) == 1:
+        return f"{args[0]} is {words}"
+    return f"{words} holds for {_and_list(list(args))}"
+
+
 class Renderer:
     """Renders one problem's states; sentences are cached per atom (states repeat atoms)."""
 
@@ -49,16 +64,7 @@ class Renderer:
 
     def sentence(self, atom: m.Atom) -> str:
         """``("at", "ball1", "rooma")`` -> ``"ball1 is at rooma"`` (no final period)."""
-        pred, args = atom[0], atom[1:]
-        template = self.style.templates.get(pred)
-        if template is not None and template.count("{") == len(args):
-            return template.format(*args)
-        words = pred.replace("-", " ").replace("_", " ")
-        if not args:
-            return f"{words} is true"
-        if len(args) == 1:
-            return f"{args[0]} is {words}"
-        return f"{words} holds for {_and_list(list(args))}"
+        return sentence(self.style, atom)
 
     def describe(self, f: m.Formula) -> str:
         """A condition in words (ground or not), for goals and failed preconditions."""
