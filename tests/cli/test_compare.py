@@ -264,6 +264,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, model, env):
 def test_learner_checks_and_selection_from_the_command_line(tmp_path, model, env):
     """`--checks none` and `--selection race` reach the stored experiment (and so the
     fingerprint) over what the experiment file says; named checks keep CHECKS' order."""
+    from learnact.learning.checks import CHECKS
     from learnact.runner.experiment import stored_experiment
 
     exp = tmp_path / "exp.toml"
@@ -272,7 +273,7 @@ def test_learner_checks_and_selection_from_the_command_line(tmp_path, model, env
         f'[learn]\ncandidates = 1\nrounds = 0\n[[families]]\nname = "{LIGHTS}"\n'
     )
     for args, checks, selection in [
-        ([], ["hard_coded_names", "unused_parameters", "example_arguments"], "full"),
+        ([], list(CHECKS), "full"),
         (["--checks", "none", "--selection", "race"], [], "race"),
         (
             ["--checks", "example_arguments,hard_coded_names"],

@@ -159,3 +159,7 @@ def test_learn_checks_option_turns_the_static_checks_off(tmp_path):
     assert runs["all"][0]["checks"] == {**dict.fromkeys(CHECKS, 0), "hard_coded_names": 1}
     r = run_cli("learn", LIGHTS, *common, "--checks", "teleport", "--out", str(tmp_path / "x"))
     assert r.returncode == 2 and "unknown check(s) teleport" in r.stderr
+    r = run_cli(
+        "learn", LIGHTS, *common, "--checks", "none,hard_coded_names", "--out", str(tmp_path / "y")
+    )
+    assert r.returncode == 2 and "none and all stand alone" in r.stderr

@@ -113,6 +113,8 @@ def parse_checks(text: str | None) -> tuple[str, ...] | None:
         return ()
     if names == {"all"}:
         return CHECKS
+    if names & {"none", "all"}:
+        raise BadInput("--checks: none and all stand alone; or name the checks to run")
     bad = sorted(names - set(CHECKS))
     if bad or not names:
         raise BadInput(

@@ -65,12 +65,14 @@ class ChecksFailed(CodeProblem):
 
 def fix_message(findings: Iterable[Finding]) -> str:
     """The findings as one message for the learner, one line each, and what to do."""
+    findings = list(findings)
     lines = [f"- {f.message}" for f in findings]
-    return (
-        "these functions cannot be used as actions yet:\n"
-        + "\n".join(lines)
-        + "\nAn action must work on every task: take the task's objects as parameters."
+    advice = (
+        "\nAn action must work on every task: take the task's objects as parameters."
+        if any(f.check == "hard_coded_names" for f in findings)
+        else ""
     )
+    return "these functions cannot be used as actions yet:\n" + "\n".join(lines) + advice
 
 
 class Checker:
@@ -220,7 +222,11 @@ def impossible_steps(
         steps = straight_line_calls(fn, every, basic)
         if not steps:
             continue
-        texts = [s.text for s in steps]
+        # The same call written twice is told apart by its place.
+        texts = [
+            s.text if [t.text for t in steps].count(s.text) == 1 else f"{s.text} (call {i + 1})"
+            for i, s in enumerate(steps)
+        ]
         found = family.impossible_step([(s.action, s.terms) for s in steps], texts.__getitem__)
         if found is None:
             continue

@@ -11,7 +11,7 @@ from learnact.envs.pddl.render import Renderer, TextStyle, natural_key
 from learnact.envs.pddl.simulator import Binding, CompiledAction, State, World, applicable_bindings
 
 # Be forgiving about how a command is written: "Pick(ball1, rooma, 'left')" works too.
-_SEPARATORS = re.compile(r"[\s(),'\"`]+")
+SEPARATORS = re.compile(r"[\s(),'\"`]+")
 
 
 class PddlTask:
@@ -47,7 +47,7 @@ class PddlTask:
 
     def parse(self, command: str) -> tuple[CompiledAction, Binding] | str:
         """The action and binding a command names, or why it names none (one sentence)."""
-        tokens = [t for t in _SEPARATORS.split(command.lower()) if t]
+        tokens = [t for t in SEPARATORS.split(command.lower()) if t]
         if not tokens:
             return f'The command is empty; write an action and its arguments, e.g. "{self.example_command()}".'
         name, args = tokens[0], tuple(tokens[1:])

@@ -26,7 +26,7 @@ from learnact.envs.base import (
 from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl import model as m
-from learnact.envs.pddl.episode import PddlEpisode, PddlTask
+from learnact.envs.pddl.episode import SEPARATORS, PddlEpisode, PddlTask
 from learnact.envs.pddl.examples import example_text
 from learnact.envs.pddl.generators import generate_distinct
 from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
@@ -234,6 +234,11 @@ class PddlFamily(TaskFamily):
 
         schemas = {python_name(s.name): s.name for s in self.domain.actions.values()}
         if any(name not in schemas for name, _ in calls):
+            return None
+        # Object names as the episode reads them (`PddlTask.parse`: lower case, split on
+        # separators); a constant that is not one name is not reasoned about.
+        calls = [(name, [a if m.is_var(a) else a.lower() for a in args]) for name, args in calls]
+        if any(not m.is_var(a) and SEPARATORS.split(a) != [a] for _, args in calls for a in args):
             return None
         style = self._known.style if self._known else TextStyle()
         return impossible_step(

@@ -88,7 +88,7 @@ def impossible_step(
                 if value != lit.positive:
                     need = words if lit.positive else f"it is not true that {words}"
                     why = (
-                        f"which {show(where)} has just made {'true' if value else 'false'}"
+                        f"which {show(where)} made {'true' if value else 'false'}"
                         if by_effect
                         else f"but {show(where)} needs the opposite and nothing changes it "
                         "in between"
