@@ -94,6 +94,13 @@ def test_a_code_change_alone_needs_an_explicit_recorded_override(
         open_run(run, plan(exp()))
     with RunStore(run) as store:
         assert store.get_meta("code_changes") is None  # a refusal writes nothing
+    # An estimate (the run not confirmed) with the override writes nothing either.
+    from learnact.runner.run import run_experiment
+
+    result = run_experiment(exp(), run, allow_code_change=True, confirm=lambda _planned: False)
+    assert not result.started
+    with RunStore(run) as store:
+        assert store.get_meta("code_changes") is None
     open_run(run, plan(exp()), allow_code_change=True).close()
     open_run(run, plan(exp())).close()  # the same new code again: already accepted
     with RunStore(run) as store:

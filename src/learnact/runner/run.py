@@ -236,10 +236,17 @@ class RunResult:
 
 # --- the run store --------------------------------------------------------------------
 def open_run(
-    run_dir: Path, p: Plan, *, resume_only: bool = False, allow_code_change: bool = False
+    run_dir: Path,
+    p: Plan,
+    *,
+    resume_only: bool = False,
+    allow_code_change: bool = False,
+    write: bool = True,
 ) -> RunStore:
     """Create the store, or open it and check the fingerprint. Nothing is written before
-    the checks pass, so a refused run leaves the directory as it was.
+    the checks pass, so a refused run leaves the directory as it was; with ``write``
+    false an existing store is only checked (`accept_open` writes what opening it adds
+    once the run really starts: an estimate changes nothing).
 
     A change of learnact's code alone (`fingerprint.source_hash`; the configuration,
     prompts, version, models and data the same) is refused too, unless
@@ -265,24 +272,43 @@ def open_run(
         store.add_units(p.units)
         return store
     store = RunStore(run_dir)
-    old = store.get_meta("fingerprint")
-    if old is None:
+    if store.get_meta("fingerprint") is None:
         store.close()
         raise BadInput(f"{run_dir}: the run store has no fingerprint (damaged run directory)")
-    if fp.digest(old) != fp.digest(p.fingerprint):
-        try:
-            _accept_code_change(store, run_dir, old, p.fingerprint, allow_code_change)
-        except RunRefused:
-            store.close()
-            raise
-    store.add_units(p.units)
+    try:
+        _accept(store, run_dir, p, allow_code_change, write=False)
+    except RunRefused:
+        store.close()
+        raise
+    if write:
+        accept_open(store, run_dir, p, allow_code_change)
     return store
 
 
+def accept_open(store: RunStore, run_dir: Path, p: Plan, allow_code_change: bool) -> None:
+    """Write what continuing an existing run adds to its store (checked by `open_run`):
+    the new code, when it changed, and the plan's units."""
+    _accept(store, run_dir, p, allow_code_change, write=True)
+    store.add_units(p.units)
+
+
+def _accept(store: RunStore, run_dir: Path, p: Plan, allow: bool, *, write: bool) -> None:
+    old = store.get_meta("fingerprint")
+    if fp.digest(old) != fp.digest(p.fingerprint):
+        _accept_code_change(store, run_dir, old, p.fingerprint, allow, write=write)
+
+
 def _accept_code_change(
-    store: RunStore, run_dir: Path, old: dict[str, Any], new: dict[str, Any], allow: bool
+    store: RunStore,
+    run_dir: Path,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    allow: bool,
+    *,
+    write: bool = True,
 ) -> None:
-    """Record a resume across a change of learnact's code only, or raise `RunRefused`."""
+    """Record a resume across a change of learnact's code only (with ``write``), or raise
+    `RunRefused`."""
     source = new["learnact"]["source"]
     rest_old = {**old, "learnact": {**old["learnact"], "source": None}}
     rest_new = {**new, "learnact": {**new["learnact"], "source": None}}
@@ -304,8 +330,9 @@ def _accept_code_change(
             "differ. Pass --allow-code-change to continue it with this code (recorded, and "
             "stated in every report), or use a new --out."
         )
-    accepted.append({"source": source, "commit": fp.git_commit(), "time": time.time()})
-    store.set_meta(code_changes=accepted)
+    if write:
+        accepted.append({"source": source, "commit": fp.git_commit(), "time": time.time()})
+        store.set_meta(code_changes=accepted)
 
 
 def _check_free(run_dir: Path) -> None:
@@ -357,8 +384,12 @@ def run_experiment(
         check_ray(ray_address)
     store: RunStore | None = None
     status: dict[str, str] = {}
-    if (run_dir / STORE_NAME).exists() or resume:
-        store = open_run(run_dir, p, resume_only=resume, allow_code_change=allow_code_change)
+    existing = (run_dir / STORE_NAME).exists() or resume
+    if existing:
+        # Checked only: nothing is written before the run is confirmed.
+        store = open_run(
+            run_dir, p, resume_only=resume, allow_code_change=allow_code_change, write=False
+        )
         status = store.unit_status()
     else:
         _check_free(run_dir)
@@ -370,6 +401,8 @@ def run_experiment(
             return RunResult(run_dir, RunSummary(), started=False, warnings=warnings)
         if store is None:
             store = open_run(run_dir, p)
+        else:
+            accept_open(store, run_dir, p, allow_code_change)
         n = workers or default_workers(experiment)
         emit(Started(executor, n))
         opened = store
