@@ -55,6 +55,12 @@ def _verdict(family, calls):
             "pick(b, r, 'left') can never run after the steps before it: it requires that "
             "left gripper is free, which pick(a, r, 'left') made false",
         ),
+        # Parameters read as placeholders in the sentence: <g> is not the gripper "g".
+        (
+            [("pick", ("?a", "?r", "?g")), ("pick", ("?b", "?r", "?g"))],
+            "never_runs",
+            "it requires that <g> gripper is free, which pick(a, r, g) made false",
+        ),
         (
             [("pick", ("?a", "?r", "left")), ("move", ("?s", "?t"))],
             None,

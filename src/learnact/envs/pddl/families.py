@@ -244,7 +244,7 @@ class PddlFamily(TaskFamily):
         return impossible_step(
             self.domain,
             [(schemas[name], tuple(args)) for name, args in calls],
-            lambda atom: sentence(style, (atom[0], *(a.lstrip("?") for a in atom[1:]))),
+            lambda atom: sentence(style, (atom[0], *(_placeholder(a) for a in atom[1:]))),
             show,
         )
 
@@ -255,6 +255,15 @@ class PddlFamily(TaskFamily):
             if python_name(schema.name) == action:
                 return tuple(frozenset(t) for _, t in schema.params)
         return None
+
+
+def _placeholder(term: str) -> str:
+    """A term in a sentence for the learner: an object name as it is, a parameter ``?room``
+    as ``<room>`` (so "left gripper is free" and "<g> gripper is free" read apart), a
+    value the code computes as ``<a value>``."""
+    if not m.is_var(term):
+        return term
+    return "<a value>" if term.startswith("?_") else f"<{term[1:]}>"
 
 
 # --- pddl/<kind>: AgentBoard layout on disk ---------------------------------------------
