@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -170,6 +171,10 @@ def test_http_keeps_clients_apart(library: Path, shared_data: Path, tmp_path: Pa
             if m := re.search(r"(http://127\.0\.0\.1:\d+/mcp)", line):
                 url = m.group(1)
         assert url is not None
+        # The address is printed once the socket listens: a connection made at once is
+        # queued, never refused (it was, under load, before uvicorn started listening).
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        socket.create_connection(("127.0.0.1", port), timeout=10).close()
 
         async def clients() -> None:
             # A session client (the 2025 handshake) and a sessionless one (2026-07-28),

@@ -260,13 +260,17 @@ def serve_stdio(server: Server[Any]) -> None:
 def serve_http(server: Server[Any], port: int, host: str = "127.0.0.1") -> None:
     """Serve streamable HTTP at ``http://HOST:PORT/mcp`` until interrupted (SIGINT, SIGTERM).
 
-    ``port`` 0 takes a free port; the address is printed on stderr either way. Raises
-    `OSError` when the port cannot be bound."""
+    ``port`` 0 takes a free port; the address is printed on stderr either way, once the
+    socket listens (a client may connect as soon as it reads it). Raises `OSError` when
+    the port cannot be bound."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening before the address is printed: a client that connects at once waits in
+    # the backlog until uvicorn accepts, instead of being refused (a race under load).
+    sock.listen(2048)
     app = server.streamable_http_app(host=host)
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     sys.stderr.write(f"learnact serve: MCP on http://{host}:{sock.getsockname()[1]}/mcp\n")
