@@ -8,22 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.test_compare import LIGHTS, RULES, compare
+from tests.cli.test_compare import LIGHTS, compare
 
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "variants.py"
 
 
-def test_variants_agree_with_the_report(tmp_path):
-    model = tmp_path / "model.json"
-    model.write_text(json.dumps({"rules": RULES, "default": "switch_on('lamp0')"}))
-    env = {"LEARNACT_CACHE": str(tmp_path / "cache"), "GIT_DIR": str(tmp_path / "no-git")}
+def test_variants_agree_with_the_report(tmp_path, model, env):
     run = tmp_path / "run"
     r = compare(
         LIGHTS,
         "--methods",
         "act,learnact",
         "--model",
-        f"scripted:{model}",
+        model,
         "--candidates",
         "1",
         "--rounds",

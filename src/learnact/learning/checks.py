@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from learnact.envs.base import TaskFamily, TaskObject
 from learnact.learning.code import CodeProblem
-from learnact.learning.straight import straight_line_calls
+from learnact.learning.straight import parameters, straight_line_calls
 
 CHECKS = ("hard_coded_names", "unused_parameters", "example_arguments", "impossible_steps")
 #: `TaskFamily.parameter_kinds`: a basic action's name -> the kinds each parameter takes.
@@ -168,11 +168,6 @@ def hard_coded_names(
     return out
 
 
-def _parameters(fn: ast.FunctionDef) -> list[str]:
-    a = fn.args
-    return [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
-
-
 def unused_parameters(fns: Sequence[ast.FunctionDef]) -> list[Finding]:
     """Functions with a parameter they never read (``_``-names exempt)."""
     out = []
@@ -183,7 +178,7 @@ def unused_parameters(fns: Sequence[ast.FunctionDef]) -> list[Finding]:
             for n in ast.walk(stmt)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
-        unused = [p for p in _parameters(fn) if p not in read and not p.startswith("_")]
+        unused = [p for p in parameters(fn) if p not in read and not p.startswith("_")]
         if unused:
             out.append(
                 Finding(
@@ -223,8 +218,9 @@ def impossible_steps(
         if not steps:
             continue
         # The same call written twice is told apart by its place.
+        written = Counter(s.text for s in steps)
         texts = [
-            s.text if [t.text for t in steps].count(s.text) == 1 else f"{s.text} (call {i + 1})"
+            s.text if written[s.text] == 1 else f"{s.text} (call {i + 1})"
             for i, s in enumerate(steps)
         ]
         found = family.impossible_step([(s.action, s.terms) for s in steps], texts.__getitem__)

@@ -23,7 +23,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Step", "straight_line_calls"]
+__all__ = ["Step", "parameters", "straight_line_calls"]
 
 _MAX_DEPTH = 3  # helpers inlined into helpers, at most
 
@@ -43,7 +43,7 @@ def straight_line_calls(
 ) -> list[Step]:
     """The basic-action calls ``fn`` makes, in order, on its straight-line path (see the
     module doc); ``functions`` are the code's functions that may be inlined."""
-    params = {p: f"?{p}" for p in _parameters(fn)}
+    params = {p: f"?{p}" for p in parameters(fn)}
     steps: list[Step] = []
     _walk(fn, params, _Reader(functions, basic, steps), 0, "")
     return steps
@@ -57,7 +57,8 @@ class _Reader:
     fresh: int = 0
 
 
-def _parameters(fn: ast.FunctionDef) -> list[str]:
+def parameters(fn: ast.FunctionDef) -> list[str]:
+    """``fn``'s parameter names: positional-only, positional, keyword-only."""
     a = fn.args
     return [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
 
@@ -147,7 +148,7 @@ def _call(call: ast.Call, terms: dict[str, str], r: _Reader, depth: int, where: 
     helper = r.functions.get(name)
     if helper is None:
         return False
-    params = _parameters(helper)
+    params = parameters(helper)
     if depth >= _MAX_DEPTH or len(params) != len(args) or helper.args.defaults:
         return False
     inner = {p: a for p, a in zip(params, args, strict=True) if a is not None}

@@ -276,12 +276,12 @@ def open_run(
         store.close()
         raise BadInput(f"{run_dir}: the run store has no fingerprint (damaged run directory)")
     try:
-        _accept(store, run_dir, p, allow_code_change, write=False)
+        _accept(store, run_dir, p, allow_code_change, write=write)
     except RunRefused:
         store.close()
         raise
     if write:
-        accept_open(store, run_dir, p, allow_code_change)
+        store.add_units(p.units)
     return store
 
 

@@ -62,8 +62,8 @@ def impossible_step(
     """The first step of ``calls`` (schema name, terms) that can never run after the ones
     before it, or that changes nothing whenever it runs; ``None`` when every step may run
     and change something (or the analysis cannot tell: an unknown action or a wrong
-    number of arguments ends it). ``sentence`` renders an atom over terms in words (a
-    variable ``?x`` as ``x``); ``show(i)`` renders step ``i`` as the code wrote it."""
+    number of arguments ends it). ``sentence`` renders an atom over terms in words
+    (parameters as the caller chooses); ``show(i)`` renders step ``i`` as the code wrote it."""
     known: dict[Key, tuple[bool, int, bool]] = {}  # key -> (value, step, set by an effect)
     for index, (name, terms) in enumerate(calls):
         schema = domain.actions.get(name)
