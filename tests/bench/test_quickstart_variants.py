@@ -1,0 +1,21 @@
+"""bench/quickstart-variants.toml measures the quickstart's own experiment: it must stay
+equal to `quickstart_experiment` (the "quick" profile) but for its test tasks (all of them
+instead of the first few) and its name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from learnact.runner.experiment import load_experiment
+from learnact.runner.quickstart import QUICK, quickstart_experiment
+
+TOML = Path(__file__).resolve().parents[2] / "bench" / "quickstart-variants.toml"
+
+
+def test_the_variant_study_runs_the_quickstart_experiment():
+    bench = load_experiment(TOML).model_dump()
+    quick = quickstart_experiment(QUICK, bench["model"]).model_dump()
+    assert bench["tasks"] == "test" and quick["tasks"] == f"first:{QUICK.test_tasks}"
+    for d in (bench, quick):
+        d.pop("tasks"), d.pop("name")
+    assert bench == quick
