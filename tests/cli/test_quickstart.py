@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from learnact.runner.quickstart import QUICK
 from learnact.runner.verdict import MethodOutcome, sentence
 from tests.helpers import run_cli
 from tests.learning.test_learner import GOAL_CALL, GOOD, SUPPORT
@@ -24,6 +25,7 @@ def test_quickstart_writes_a_run_that_every_command_reads(tmp_path):
     r = run_cli("quickstart", "--model", model, "--family", LIGHTS, "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "NOT the paper's setting" in r.stderr and "[learn]" in r.stderr
+    assert QUICK.variant() in r.stderr  # which learning variant runs, said before it does
     assert "[eval] learnact task" in r.stderr and "[eval] act task" in r.stderr
     # Per method what it did, then one sentence that says what the run shows.
     assert "learnact" in r.stdout and "pair(a, b)" in r.stdout
@@ -38,6 +40,12 @@ def test_quickstart_writes_a_run_that_every_command_reads(tmp_path):
     assert report["results"]["act"]["success_rate"] == 0.0
     assert report["verdict"]["sentence"].startswith("LearnAct won 1 of 1")
     assert report["usage"]["total"]["calls"] > 0
+    assert report["variant"] == {
+        "prompt_style": QUICK.prompt_style,
+        "constrained": QUICK.constrained,
+        "induce": list(QUICK.induce),
+        "baseline_demonstrations": QUICK.demonstrations,
+    }
 
     rep = run_cli("report", str(out), "--json")
     assert rep.returncode == 0, rep.stderr
@@ -87,3 +95,20 @@ def test_the_verdict_says_when_a_run_says_nothing_about_learned_actions():
     # Progress is shown as what was gained over the start, not where it ended.
     line = MethodOutcome("act", 3, 0, 0.56, 0.56, 36, 0, 0).line()
     assert "progress 0.56 (started at 0.56, +0.00)" in line
+
+
+def test_a_variant_with_demonstrations_says_so_and_gives_act_the_same():
+    import dataclasses
+
+    from learnact.runner.quickstart import quickstart_experiment
+
+    demos = dataclasses.replace(
+        QUICK, prompt_style="turns", constrained=True, induce=("example", "demonstrations")
+    )
+    line = demos.variant()
+    assert "DEMONSTRATIONS" in line and "which Act also sees" in line
+    assert "chat-turns prompt" in line and "constrained" in line
+    exp = quickstart_experiment(demos, "local:qwen2.5-coder-1.5b")
+    assert exp.baseline_demonstrations and exp.learn.induce == ["example", "demonstrations"]
+    assert exp.prompt_style == "turns" and exp.constrained
+    assert "DEMONSTRATIONS" not in QUICK.variant() or QUICK.demonstrations

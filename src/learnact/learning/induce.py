@@ -29,7 +29,7 @@ import ast
 import keyword
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from learnact.envs.base import TaskFamily
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SOURCES",
+    "Source",
     "Abstraction",
     "Trace",
     "induce",
@@ -50,6 +51,7 @@ __all__ = [
 #: Where action sequences come from: the family's worked example, the won training
 #: episodes of the run, demonstrations of the training tasks (planner or expert plans).
 SOURCES = ("example", "won", "demonstrations")
+Source = Literal["example", "won", "demonstrations"]  # one of SOURCES, for typed settings
 _LABELS = {"example": "example", "won": "won episodes", "demonstrations": "demonstrations"}
 
 Call = tuple[str, tuple[str, ...]]  # basic action name, string arguments

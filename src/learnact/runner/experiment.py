@@ -21,6 +21,7 @@ from learnact.agents.turns import PromptStyle
 from learnact.envs.base import TaskFamily
 from learnact.errors import BadInput
 from learnact.learning.creation import CreationConfig
+from learnact.learning.induce import Source
 from learnact.learning.learner import LearnConfig
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.store import RunStore
@@ -81,7 +82,7 @@ class LearnSettings(_Strict):
     # Induced actions (learning/induce.py): where Stitch takes action sequences from;
     # empty (the default): the paper's LLM-written actions only. "demonstrations" gives
     # the learner solutions of the training tasks (every report then says so).
-    induce: list[Literal["example", "won", "demonstrations"]] = Field(default_factory=list)
+    induce: list[Source] = Field(default_factory=list)
     induce_actions: int = Field(_L.induce_actions, ge=1)  # actions per induced candidate
     # Learn on this family spec (e.g. "pddl-gen/gripper[size=2,tasks=13]") and evaluate that
     # library on every family of the same domain; unset: each family learns on its own.

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from learnact.agents.turns import PromptStyle
+from learnact.learning.induce import Source
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner import verdict
 from learnact.runner.evaluate import write_json_atomic
@@ -43,6 +45,17 @@ class Profile:
     revisions: int
     describe_tokens: int
     example_tokens: int
+    # The learning variant (issue 20; chosen by bench/quickstart-variants.toml): the acting
+    # prompt's layout and constrained answers for both methods, where induced actions come
+    # from, and whether Act sees the demonstrations too (always, when induce uses them).
+    prompt_style: PromptStyle = "text"
+    constrained: bool = False
+    induce: tuple[Source, ...] = ()
+
+    @property
+    def demonstrations(self) -> bool:
+        """Whether the learner sees demonstrations (then Act sees them in context too)."""
+        return "demonstrations" in self.induce
 
     def describe(self, family: str | None = None) -> str:
         """One line saying how big this profile is (printed before a quickstart), on
@@ -54,6 +67,24 @@ class Profile:
             f"{family or self.family}, "
             f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
         )
+
+    def variant(self) -> str:
+        """One line saying which learning variant runs (printed before a quickstart)."""
+        learned = "LLM-written actions"
+        if self.induce:
+            learned += " and actions induced from " + ", ".join(
+                {"example": "the worked example", "won": "won training episodes"}.get(s, s)
+                for s in self.induce
+            )
+        layout = "chat-turns prompt" if self.prompt_style == "turns" else "the paper's text prompt"
+        answers = "answers constrained to known calls" if self.constrained else "free answers"
+        line = f"variant: {learned}; {layout} and {answers} for both methods"
+        if self.demonstrations:
+            line += (
+                "; DEMONSTRATIONS: planner solutions of the training tasks, which Act also "
+                "sees as examples"
+            )
+        return line
 
 
 # Two balls, each of which must cross to the other room (6 steps at best), and 8 distinct
@@ -110,6 +141,9 @@ def quickstart_experiment(
         model=model,
         data_dir=data_dir,
         max_steps=profile.test_steps,
+        prompt_style=profile.prompt_style,
+        constrained=profile.constrained,
+        baseline_demonstrations=profile.demonstrations,
         learn=LearnSettings(
             candidates=profile.candidates,
             rounds=profile.rounds,
@@ -119,6 +153,7 @@ def quickstart_experiment(
             max_tokens=profile.max_tokens,
             describe_max_tokens=profile.describe_tokens,
             example_max_tokens=profile.example_tokens,
+            induce=list(profile.induce),
         ),
     )
 
@@ -148,6 +183,12 @@ def run_quickstart(
         "family": family,
         "results": {
             m: _headline(c) for m, c in (rep.get("cells", {}).get(family) or {}).items() if c
+        },
+        "variant": {
+            "prompt_style": experiment.prompt_style,
+            "constrained": experiment.constrained,
+            "induce": list(experiment.learn.induce),
+            "baseline_demonstrations": experiment.baseline_demonstrations,
         },
         "verdict": verdict.to_dict(found),
         "library": str(library) if library else None,
