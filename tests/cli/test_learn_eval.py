@@ -163,3 +163,20 @@ def test_learn_checks_option_turns_the_static_checks_off(tmp_path):
         "learn", LIGHTS, *common, "--checks", "none,hard_coded_names", "--out", str(tmp_path / "y")
     )
     assert r.returncode == 2 and "none and all stand alone" in r.stderr
+
+
+def test_learning_on_problems_the_test_tasks_repeat_is_refused(tmp_path):
+    """Tyreworld with one hub has one distinct problem (written in several goal orders):
+    every test task repeats a training problem, so learning there is refused, naming them."""
+    out = tmp_path / "lib"
+    r = run_cli(
+        "learn",
+        "pddl-gen/tyreworld[size=1,tasks=13]",
+        "--model",
+        "scripted:none",
+        "--out",
+        str(out),
+    )
+    assert r.returncode == 2, r.stderr
+    assert "are the same problems as training tasks" in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()

@@ -56,3 +56,33 @@ def test_test_tasks_that_are_training_problems_are_refused():
 def test_another_domain_is_refused():
     with pytest.raises(BadInput, match="basic actions differ"):
         plan(_exp(families=["pddl-gen/blockworld[size=3,tasks=13]"]))
+
+
+# --- the same problem written differently (issue 19: tyreworld's one-hub problems) --------
+
+TYRE1 = "pddl-gen/tyreworld[size=1,tasks=13]"
+
+
+def test_a_repeated_problem_is_one_problem_however_its_goal_is_ordered():
+    from learnact.envs.registry import make_family
+
+    fam = make_family(TYRE1)  # one distinct problem at one hub: every task holds it
+    specs = fam.tasks
+    assert len({t.identity for t in specs}) == 1
+    assert len({t.sha256 for t in specs}) > 1  # the texts differ (goal order), the problem not
+
+
+def test_test_tasks_repeating_a_training_problem_of_their_own_family_are_refused():
+    exp = _exp(families=[TYRE1], learn={}, tasks="test")
+    with pytest.raises(TrainTestOverlap, match="same problems as learnact training tasks"):
+        plan(exp)
+    # Act and the expert library learn nothing: nothing to refuse.
+    assert plan(_exp(families=[TYRE1], methods=["act", "expert-library"], learn={}))
+    p = plan(_exp(families=[TYRE1], learn={}, tasks="test", allow_train_test_overlap=True))
+    assert p.overlap[TYRE1]["learnact"] == p.test_tasks[TYRE1]
+
+
+def test_transfer_from_a_family_that_writes_the_same_problems_differently_is_refused():
+    exp = _exp(families=[TYRE1], learn={"family": TYRE1.replace("tasks=13", "tasks=5,seed=3")})
+    with pytest.raises(TrainTestOverlap, match="training problems"):
+        plan(exp)

@@ -97,12 +97,24 @@ class StepResult:
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """One task of a family. ``index`` numbers tasks from 0 in canonical (sorted path) order."""
+    """One task of a family. ``index`` numbers tasks from 0 in canonical (sorted path) order.
+
+    ``sha256`` is the hash of the task's file (or generated text); ``problem``, where set,
+    identifies the problem however it is written (generated PDDL: a hash of its objects,
+    initial facts and goal facts as sets, so two tasks that list the same goal in another
+    order are one problem). Train/test checks compare `identity`."""
 
     index: int
     name: str
     path: str | None = None
     sha256: str | None = None
+    problem: str | None = None
+
+    @property
+    def identity(self) -> str | None:
+        """What makes two tasks the same problem: ``problem``, else ``sha256``; ``None``
+        when neither is known."""
+        return self.problem or self.sha256
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,13 @@ from learnact.library.experts import expert_key
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
-from learnact.runner.tasks import TrainTestOverlap, check_disjoint, ordered, select_tasks
+from learnact.runner.tasks import (
+    TrainTestOverlap,
+    check_disjoint,
+    ordered,
+    repeated_problems,
+    select_tasks,
+)
 
 
 def slug(name: str) -> str:
@@ -71,15 +77,6 @@ def check_transfer(source: TaskFamily, target: TaskFamily) -> None:
         )
 
 
-def shared_tasks(
-    source: TaskFamily, train: list[int], target: TaskFamily, test: list[int]
-) -> list[int]:
-    """The test tasks of ``target`` that are the same problem (same task file hash) as a
-    training task of ``source``."""
-    hashes = {source.tasks[i].sha256 for i in train}
-    return [i for i in test if target.tasks[i].sha256 in hashes]
-
-
 def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan:
     """Every unit of the experiment, in a deterministic order.
 
@@ -110,7 +107,7 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             src = families[source]
             check_transfer(src, fam)
             train = select_tasks(src, exp.learn.train_tasks, "train")
-            both = shared_tasks(src, train, fam, test)
+            both = repeated_problems(src, train, fam, test)
             if both and not exp.allow_train_test_overlap:
                 raise TrainTestOverlap(
                     f"{fam.name}: test tasks {', '.join(map(str, both))} are training problems "

@@ -74,17 +74,38 @@ def check_disjoint(
     what: str = "training",
     allow: bool = False,
 ) -> list[int]:
-    """The tasks in both ``train`` and ``test`` (sorted). Raises `TrainTestOverlap`
-    naming them (index and task name) unless ``allow`` (the user opted in; the caller
-    records it)."""
-    both = sorted(set(train) & set(test))
-    if both and not allow:
-        names = ", ".join(f"{i} ({family.tasks[i].name})" for i in both[:8])
-        more = f" and {len(both) - 8} more" if len(both) > 8 else ""
+    """The test tasks that are ``train`` tasks or the same problem as one (sorted; see
+    `repeated_problems`). Raises `TrainTestOverlap` naming them (index and task name)
+    unless ``allow`` (the user opted in; the caller records it)."""
+    train = list(train)
+    test = list(test)
+    same = sorted(set(train) & set(test))
+    repeats = repeated_problems(family, train, family, [t for t in test if t not in same])
+    if (same or repeats) and not allow:
+        if same:
+            names = ", ".join(f"{i} ({family.tasks[i].name})" for i in same[:8])
+            more = f" and {len(same) - 8} more" if len(same) > 8 else ""
+            found = f"the {what} tasks include test tasks {names}{more}"
+        else:
+            names = ", ".join(map(str, repeats[:8]))
+            more = f" and {len(repeats) - 8} more" if len(repeats) > 8 else ""
+            found = (
+                f"test tasks {names}{more} are the same problems as {what} tasks (the family "
+                "repeats problems at this size)"
+            )
         raise TrainTestOverlap(
-            f"{family.name}: the {what} tasks include test tasks {names}{more}; learning on "
-            "held-out tasks makes the results meaningless. Choose other tasks, or opt in "
-            "with --allow-train-test-overlap (TOML: allow_train_test_overlap = true), "
-            "which every report then states"
+            f"{family.name}: {found}; learning on held-out problems makes the results "
+            "meaningless. Choose other tasks, or opt in with --allow-train-test-overlap "
+            "(TOML: allow_train_test_overlap = true), which every report then states"
         )
-    return both
+    return sorted(same + repeats)
+
+
+def repeated_problems(
+    source: TaskFamily, train: Iterable[int], target: TaskFamily, test: Iterable[int]
+) -> list[int]:
+    """The ``test`` tasks of ``target`` that hold the same problem as a ``train`` task of
+    ``source`` (`TaskSpec.identity`: the problem's hash, else the task file's), in order.
+    Tasks of unknown identity are never counted."""
+    seen = {source.tasks[i].identity for i in train} - {None}
+    return [i for i in test if target.tasks[i].identity in seen]

@@ -338,6 +338,12 @@ def _int_option(name: str, value: str | int | None, default: int | None, low: in
     return n
 
 
+def _problem_hash(key: tuple[frozenset[str], ...]) -> str:
+    """A hash of a generated problem's objects, init and goal facts, each as a set."""
+    text = "\n".join(" ".join(sorted(part)) for part in key)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def generated_family(
     kind: str,
     data_dir: str | None = None,
@@ -359,7 +365,7 @@ def generated_family(
     texts = [g.text for g in generated]
     hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
     sources = [
-        TaskSource(TaskSpec(i, g.name, None, h), _constant(t))
+        TaskSource(TaskSpec(i, g.name, None, h, _problem_hash(g.key)), _constant(t))
         for i, (g, t, h) in enumerate(zip(generated, texts, hashes, strict=True))
     ]
     options = f"tasks={n_tasks}, seed={seed_i}" + (f", size={size_i}" if size_i else "")
