@@ -8,8 +8,19 @@ run="${1:?usage: bench/export_results.sh RUN_DIR [NAME]}"
 name="${2:-$(basename "$run")}"
 out="$(dirname "$0")/results"
 mkdir -p "$out"
-learnact report "$run" --json > "$out/$name.json.tmp" && mv "$out/$name.json.tmp" "$out/$name.json"
-learnact report "$run" --csv > "$out/$name.csv.tmp" && mv "$out/$name.csv.tmp" "$out/$name.csv"
+# learnact on PATH, else this checkout's virtual environment.
+cli="$(command -v learnact || echo "$(dirname "$0")/../.venv/bin/learnact")"
+export_as() {  # FORMAT: write the report, replacing the old export only when it worked
+  local tmp="$out/$name.$1.tmp"
+  if ! "$cli" report "$run" "--$1" > "$tmp"; then
+    rm -f "$tmp"
+    echo "export failed: learnact report $run --$1" >&2
+    exit 1
+  fi
+  mv "$tmp" "$out/$name.$1"
+}
+export_as json
+export_as csv
 if [ -d "$run/learn" ]; then
   rm -rf "$out/$name-libraries"
   for lib in "$run"/learn/*/s*/library; do
