@@ -8,19 +8,19 @@ run="${1:?usage: bench/export_results.sh RUN_DIR [NAME]}"
 name="${2:-$(basename "$run")}"
 out="$(dirname "$0")/results"
 mkdir -p "$out"
-# learnact on PATH, else this checkout's virtual environment.
-cli="$(command -v learnact || echo "$(dirname "$0")/../.venv/bin/learnact")"
-export_as() {  # FORMAT: write the report, replacing the old export only when it worked
-  local tmp="$out/$name.$1.tmp"
-  if ! "$cli" report "$run" "--$1" > "$tmp"; then
-    rm -f "$tmp"
-    echo "export failed: learnact report $run --$1" >&2
+# This checkout's learnact (its virtual environment), else the one on PATH.
+cli="$(dirname "$0")/../.venv/bin/learnact"
+[ -x "$cli" ] || cli="$(command -v learnact)"
+# Write both exports first and replace the old ones only when both worked.
+for format in json csv; do
+  if ! "$cli" report "$run" "--$format" > "$out/$name.$format.tmp"; then
+    rm -f "$out/$name".*.tmp
+    echo "export failed: learnact report $run --$format" >&2
     exit 1
   fi
-  mv "$tmp" "$out/$name.$1"
-}
-export_as json
-export_as csv
+done
+mv "$out/$name.json.tmp" "$out/$name.json"
+mv "$out/$name.csv.tmp" "$out/$name.csv"
 if [ -d "$run/learn" ]; then
   rm -rf "$out/$name-libraries"
   for lib in "$run"/learn/*/s*/library; do

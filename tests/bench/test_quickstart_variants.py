@@ -14,7 +14,7 @@ TOML = Path(__file__).resolve().parents[2] / "bench" / "quickstart-variants.toml
 
 def test_the_variant_study_runs_the_quickstart_experiment():
     bench = load_experiment(TOML).model_dump()
-    quick = quickstart_experiment(QUICK, bench["model"]).model_dump()
+    quick = quickstart_experiment(QUICK).model_dump()  # the default model, too
     assert bench["tasks"] == "test" and quick["tasks"] == f"first:{QUICK.test_tasks}"
     for d in (bench, quick):
         d.pop("tasks"), d.pop("name")

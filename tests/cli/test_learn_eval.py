@@ -178,5 +178,5 @@ def test_learning_on_problems_the_test_tasks_repeat_is_refused(tmp_path):
         str(out),
     )
     assert r.returncode == 2, r.stderr
-    assert "are the same problems as training tasks" in r.stderr and "Traceback" not in r.stderr
+    assert "hold the same problems as training tasks" in r.stderr and "Traceback" not in r.stderr
     assert not out.exists()

@@ -112,3 +112,31 @@ def test_a_variant_with_demonstrations_says_so_and_gives_act_the_same():
     assert exp.baseline_demonstrations and exp.learn.induce == ["example", "demonstrations"]
     assert exp.prompt_style == "turns" and exp.constrained
     assert "DEMONSTRATIONS" not in QUICK.variant() or QUICK.demonstrations
+
+
+def test_report_json_records_the_variant_that_ran(tmp_path):
+    import dataclasses
+    import sys
+
+    from learnact.runner.quickstart import quickstart_experiment, run_quickstart
+    from tests.helpers import EXAMPLES
+
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        turns = dataclasses.replace(QUICK, prompt_style="turns", induce=("example",))
+        exp = quickstart_experiment(turns, _model(tmp_path), LIGHTS)
+        done = run_quickstart(exp, tmp_path / "qs")
+    finally:
+        sys.path.remove(str(EXAMPLES))
+        sys.modules.pop("lights_env", None)
+    report = json.loads((tmp_path / "qs" / "report.json").read_text())
+    assert (
+        report["variant"]
+        == done.report["variant"]
+        == {
+            "prompt_style": "turns",
+            "constrained": False,
+            "induce": ["example"],
+            "baseline_demonstrations": False,
+        }
+    )

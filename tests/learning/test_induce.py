@@ -1,8 +1,9 @@
 """Induced actions (issue 20, item 1): real Stitch, real pyperplan, the real sandbox and
 simulator, scripted models.
 
-The family is ``pddl-gen/gripper[size=1,tasks=10]`` (one ball per task; training tasks
-0, 6, 9). The scripted actor plays each training task's generated plan with basic actions,
+The family is ``pddl-gen/gripper[size=1,tasks=5]`` (one ball per task; training tasks
+0, 3, 4, test tasks 1, 2; one ball has 4 distinct problems, and no test task holds a
+training task's problem). The scripted actor plays each training task's generated plan with basic actions,
 so every training episode is won and Stitch gets real won trajectories to compress.
 """
 
@@ -29,7 +30,7 @@ from learnact.learning.learner import LearnConfig, Learner
 from learnact.library.format import version_source
 from tests.helpers import run_cli
 
-GRIPPER = "pddl-gen/gripper[size=1,tasks=10]"
+GRIPPER = "pddl-gen/gripper[size=1,tasks=5]"
 CREATE = "```python\ndef go(a, b):\n    return move(a, b)\n```\nExample: go('rooma', 'roomb')"
 NAMED = "Name: carry\nDescription: Carries one ball from its room to another room."
 LEARNER = [
@@ -133,7 +134,7 @@ def test_demonstrations_come_from_a_real_planner_and_never_from_test_tasks(
     gripper, sandbox, scripted, tmp_path
 ):
     train, test = list(gripper.split.train), list(gripper.split.test)
-    with pytest.raises(BadInput, match=r"no demonstrations of test tasks.*\b" + str(test[0])):
+    with pytest.raises(BadInput, match=r"no demonstrations of test problems.*\b" + str(test[0])):
         demonstrations(gripper, [train[0], test[0]])
     demos = demonstrations(gripper, train)
     assert [d.task for d in demos.found] == train and not demos.missing
@@ -168,7 +169,7 @@ INDUCE_ONCE = """
 from learnact.envs.registry import make_family
 from learnact.learning.demonstrations import demonstrations
 from learnact.learning.induce import induce, trace_from_commands, trace_from_example
-f = make_family("pddl-gen/gripper[size=1,tasks=10]")
+f = make_family("pddl-gen/gripper[size=1,tasks=5]")
 demos = demonstrations(f, list(f.split.train)).found
 traces = [trace_from_example(f)]
 traces += [trace_from_commands(f, d.commands, "demonstrations", d.task) for d in demos]

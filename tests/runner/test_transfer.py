@@ -68,15 +68,71 @@ def test_a_repeated_problem_is_one_problem_however_its_goal_is_ordered():
 
     fam = make_family(TYRE1)  # one distinct problem at one hub: every task holds it
     specs = fam.tasks
-    assert len({t.identity for t in specs}) == 1
+    assert all(specs[0].same_problem(t) for t in specs)
     assert len({t.sha256 for t in specs}) > 1  # the texts differ (goal order), the problem not
+    two = make_family("pddl-gen/tyreworld[size=2,tasks=13]")
+    assert not any(specs[0].same_problem(t) for t in two.tasks)  # another size: other problems
+
+
+def test_the_refusal_names_both_kinds_of_overlap():
+    from learnact.envs.registry import make_family
+    from learnact.runner.tasks import check_disjoint
+
+    fam = make_family(TYRE1)
+    with pytest.raises(TrainTestOverlap) as e:
+        check_disjoint(fam, [0, 6, 12], [0, 1, 1, 2])
+    msg = str(e.value)
+    assert "training tasks include test tasks 0" in msg
+    assert "test tasks 1, 2 hold the same problems as training tasks" in msg
+    assert check_disjoint(fam, [0, 6, 12], [0, 1, 1, 2], allow=True) == [0, 1, 2]
+
+
+def test_demonstrations_shown_to_the_baselines_are_checked_like_training():
+    exp = _exp(families=[TYRE1], methods=["act"], learn={}, baseline_demonstrations=True)
+    with pytest.raises(TrainTestOverlap, match="same problems as demonstrated training tasks"):
+        plan(exp)
+    ok = _exp(families=[RUNGS[0]], methods=["act"], learn={}, baseline_demonstrations=True)
+    assert plan(ok).overlap == {}
+
+
+def test_no_demonstration_of_a_test_problem_even_outside_the_test_split():
+    from learnact.envs.registry import make_family
+    from learnact.learning.demonstrations import demonstrable, demonstrations
+
+    fam = make_family(TYRE1)
+    with pytest.raises(BadInput, match="hold a test task's problem"):
+        demonstrations(fam, list(fam.split.train))
+    assert demonstrable(fam, list(fam.split.train)) == []  # what the learner and Act get
+    two = make_family("pddl-gen/gripper[size=2,tasks=8]")  # 8 distinct problems
+    assert demonstrable(two, [*two.split.train, two.split.test[0]]) == list(two.split.train)
+
+
+def test_eval_refuses_a_library_whose_training_problems_another_spec_repeats():
+    """A library learned on the quickstart's family, evaluated on the same generator with
+    more tasks: other indices and data fingerprint, some of the same problems."""
+    from learnact.agents.methods import MethodSetup
+    from learnact.envs.registry import make_family
+    from learnact.library import ActionLibrary
+    from learnact.runner.evaluate import _learned_on
+
+    small = make_family("pddl-gen/gripper[size=2,tasks=8]")
+    train = list(small.split.train)
+    keys = sorted(set().union(*(small.tasks[i].identity for i in train)))
+    lib = ActionLibrary("", [], family=small.name, extra={"train_problems": keys})
+    big = make_family(SMALL)  # gripper size 2, 13 tasks: its 8 distinct problems, repeated
+    test = list(big.split.test)
+    held = [i for i in test if any(small.tasks[j].same_problem(big.tasks[i]) for j in train)]
+    assert held  # the case exists
+    with pytest.raises(TrainTestOverlap, match="hold problems the library learned on"):
+        _learned_on(big, "learnact", MethodSetup(library=lib), test, allow=False)
+    assert _learned_on(big, "learnact", MethodSetup(library=lib), test, allow=True) == held
 
 
 def test_test_tasks_repeating_a_training_problem_of_their_own_family_are_refused():
     exp = _exp(families=[TYRE1], learn={}, tasks="test")
     with pytest.raises(TrainTestOverlap, match="same problems as learnact training tasks"):
         plan(exp)
-    # Act and the expert library learn nothing: nothing to refuse.
+    # Act and the expert library learn nothing (and see no demonstrations): nothing to refuse.
     assert plan(_exp(families=[TYRE1], methods=["act", "expert-library"], learn={}))
     p = plan(_exp(families=[TYRE1], learn={}, tasks="test", allow_train_test_overlap=True))
     assert p.overlap[TYRE1]["learnact"] == p.test_tasks[TYRE1]

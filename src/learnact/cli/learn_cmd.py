@@ -190,7 +190,10 @@ def register(app: typer.Typer) -> None:
         tasks = select_tasks(family, train_tasks, "train")
         both = check_disjoint(family, tasks, family.split.test, allow=allow_overlap)
         if both:
-            warn(f"learning on test tasks {both} (--allow-train-test-overlap); recorded")
+            warn(
+                f"learning on test tasks, or their problems: {both} "
+                "(--allow-train-test-overlap); recorded in the library"
+            )
         cfg = LearnConfig(
             creation=CreationConfig(
                 candidates=candidates,

@@ -102,7 +102,7 @@ class TaskSpec:
     ``sha256`` is the hash of the task's file (or generated text); ``problem``, where set,
     identifies the problem however it is written (generated PDDL: a hash of its objects,
     initial facts and goal facts as sets, so two tasks that list the same goal in another
-    order are one problem). Train/test checks compare `identity`."""
+    order are one problem). Train/test checks use `same_problem`."""
 
     index: int
     name: str
@@ -111,10 +111,29 @@ class TaskSpec:
     problem: str | None = None
 
     @property
-    def identity(self) -> str | None:
-        """What makes two tasks the same problem: ``problem``, else ``sha256``; ``None``
-        when neither is known."""
-        return self.problem or self.sha256
+    def identity(self) -> frozenset[str]:
+        """What identifies the problem: its ``problem`` hash and its file hash, each where
+        known (empty when neither is: such a task is the same problem as no other)."""
+        return frozenset(
+            k for k in (f"problem:{self.problem}" if self.problem else None, self.sha256) if k
+        )
+
+    def same_problem(self, other: TaskSpec) -> bool:
+        """Whether ``other`` holds this task's problem: the same problem hash or the same
+        file bytes."""
+        return bool(self.identity & other.identity)
+
+
+def repeated_problems(
+    source: TaskFamily, train: Sequence[int], target: TaskFamily, test: Sequence[int]
+) -> list[int]:
+    """The ``test`` tasks of ``target`` that hold the problem of a ``train`` task of
+    ``source`` (`TaskSpec.same_problem`), in the order of ``test``, each once. Tasks of
+    unknown identity are never counted."""
+    seen: set[str] = set()
+    for i in train:
+        seen |= source.tasks[i].identity
+    return list(dict.fromkeys(i for i in test if target.tasks[i].identity & seen))
 
 
 @dataclass(frozen=True)

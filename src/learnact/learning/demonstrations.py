@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from learnact.envs.base import Episode, TaskFamily, TaskObject
+from learnact.envs.base import Episode, TaskFamily, TaskObject, repeated_problems
 from learnact.errors import BadInput
 
 __all__ = [
@@ -64,6 +64,14 @@ class Demonstrations:
     missing: dict[int, str] = field(default_factory=dict)
 
 
+def demonstrable(family: TaskFamily, tasks: Sequence[int]) -> list[int]:
+    """The ``tasks`` a demonstration may be taken of: neither in the test split nor holding
+    a test task's problem (`learnact.envs.base.repeated_problems`), in order."""
+    test = list(family.split.test)
+    held = set(repeated_problems(family, test, family, tasks))
+    return [t for t in tasks if t not in set(test) and t not in held]
+
+
 def demonstrations(
     family: TaskFamily, tasks: Sequence[int], *, timeout_s: float = PLAN_TIMEOUT_S
 ) -> Demonstrations:
@@ -71,11 +79,15 @@ def demonstrations(
     docstring). Raises `BadInput` when a task is in the family's test split: a
     demonstration of a test task would leak its solution into learning or prompts."""
     test = set(family.split.test)
-    leaked = sorted(t for t in tasks if t in test)
+    # A task outside the test split may still hold a test task's problem (small sizes repeat).
+    leaked = sorted(
+        set(t for t in tasks if t in test)
+        | set(repeated_problems(family, sorted(test), family, tasks))
+    )
     if leaked:
         raise BadInput(
-            f"no demonstrations of test tasks: {family.name} tasks "
-            f"{', '.join(map(str, leaked))} are in its test split"
+            f"no demonstrations of test problems: {family.name} tasks "
+            f"{', '.join(map(str, leaked))} are in its test split or hold a test task's problem"
         )
     out = Demonstrations()
     for task in tasks:
@@ -242,10 +254,10 @@ _CACHE_LOCK = threading.Lock()
 
 
 def with_demonstrations(family: TaskFamily, tasks: Sequence[int]) -> WithDemonstrations:
-    """``family`` given the demonstrations of ``tasks`` less its test tasks (computed once
-    per process and family data; see `demonstrations`)."""
-    test = set(family.split.test)
-    chosen = tuple(t for t in tasks if t not in test)
+    """``family`` given the demonstrations of ``tasks`` less its test tasks and the tasks
+    holding a test task's problem (`demonstrable`; computed once per process and family
+    data; see `demonstrations`)."""
+    chosen = tuple(demonstrable(family, tasks))
     key = (family.name, family.source.fingerprint, chosen)
     with _CACHE_LOCK:
         if key not in _CACHE:

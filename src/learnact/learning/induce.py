@@ -29,7 +29,7 @@ import ast
 import keyword
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from learnact.envs.base import TaskFamily
 
@@ -50,8 +50,8 @@ __all__ = [
 
 #: Where action sequences come from: the family's worked example, the won training
 #: episodes of the run, demonstrations of the training tasks (planner or expert plans).
-SOURCES = ("example", "won", "demonstrations")
 Source = Literal["example", "won", "demonstrations"]  # one of SOURCES, for typed settings
+SOURCES: tuple[str, ...] = get_args(Source)
 _LABELS = {"example": "example", "won": "won episodes", "demonstrations": "demonstrations"}
 
 Call = tuple[str, tuple[str, ...]]  # basic action name, string arguments

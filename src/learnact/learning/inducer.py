@@ -88,20 +88,19 @@ class Inducer:
         self._count = 0
 
     def demonstration_traces(self) -> list[Trace]:
-        """The demonstrations of the training tasks that are not test tasks (computed once;
-        journal event ``demonstrations``)."""
+        """The demonstrations of the training tasks that are not test tasks and hold no
+        test task's problem (computed once; journal event ``demonstrations``)."""
         if self._demos is None:
-            from learnact.learning.demonstrations import demonstrations
+            from learnact.learning.demonstrations import demonstrable, demonstrations
 
-            test = set(self.family.split.test)
-            tasks = [t for t in self.train_tasks if t not in test]
+            tasks = demonstrable(self.family, self.train_tasks)
             found = demonstrations(self.family, tasks)
             self.ctx.journal.event(
                 "demonstrations",
                 tasks=[d.task for d in found.found],
                 origins=sorted({d.origin for d in found.found}),
                 missing={str(t): why for t, why in found.missing.items()},
-                skipped_test_tasks=[t for t in self.train_tasks if t in test],
+                skipped_test_tasks=[t for t in self.train_tasks if t not in tasks],
             )
             self._demos = [
                 trace_from_commands(self.family, d.commands, "demonstrations", d.task)

@@ -17,7 +17,7 @@ from learnact.agents.methods import REFLEXION, MethodSetup, build_agent
 from learnact.agents.trajectory import EpisodeRecord, TrajectoryWriter
 from learnact.envs.base import TaskFamily
 from learnact.llm.run import ChatModel, RunModel
-from learnact.runner.tasks import check_disjoint
+from learnact.runner.tasks import TrainTestOverlap, check_disjoint
 
 
 def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord]) -> dict[str, Any]:
@@ -93,8 +93,10 @@ def evaluate(
 def _learned_on(
     family: TaskFamily, method: str, setup: MethodSetup, tasks: Sequence[int], allow: bool
 ) -> list[int]:
-    """The test tasks ``method`` also learned on (see `evaluate`)."""
+    """The test tasks ``method`` also learned on, or whose problem it learned on (see
+    `evaluate`). Raises `TrainTestOverlap` for any unless ``allow``."""
     learned: list[int] = []
+    problems: set[str] = set()
     if method in REFLEXION and setup.lessons is None:
         train = setup.train_tasks if setup.train_tasks is not None else family.split.train
         learned = list(train)
@@ -102,15 +104,23 @@ def _learned_on(
     elif setup.library is not None:
         meta = setup.library.extra
         src, here = meta.get("data_source") or {}, family.source
-        # Indices name the same tasks only on the same data (files, or generator settings).
+        # Indices name the same tasks only on the same data (files, or generator settings);
+        # problems are recognised on any family (another size of task list, another seed).
         same_data = src.get("fingerprint") == here.fingerprint and (
             here.fingerprint is not None or src.get("description") == here.description
         )
         learned = list(meta.get("train_tasks") or []) if same_data else []
+        problems = set(meta.get("train_problems") or [])
         what = "library's training"
-    if not learned:
-        return []
-    return check_disjoint(family, learned, tasks, what=what, allow=allow)
+    both = check_disjoint(family, learned, tasks, what=what, allow=allow) if learned else []
+    more = [i for i in tasks if i not in both and family.tasks[i].identity & problems]
+    if more and not allow:
+        raise TrainTestOverlap(
+            f"{family.name}: test tasks {', '.join(map(str, more[:8]))} hold problems the "
+            f"library learned on ({setup.library.family if setup.library else '?'}); choose "
+            "other tasks, or opt in with --allow-train-test-overlap, which the results state"
+        )
+    return sorted(set(both) | set(more))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

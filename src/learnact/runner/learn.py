@@ -16,6 +16,7 @@ from learnact.learning.learner import LearnConfig, Learner, LearnResult
 from learnact.library import ActionLibrary
 from learnact.llm.run import ChatModel
 from learnact.runner.evaluate import write_json_atomic
+from learnact.runner.tasks import check_disjoint
 
 
 def learn_library(
@@ -64,9 +65,11 @@ def learn_library(
                 "data_source": family.source.to_dict(),
                 "candidate": result.best.id,
                 "training": result.best.score.to_dict() if result.best.score else None,
-                # What it learned on, so that an evaluation can refuse those tasks.
+                # What it learned on, so that an evaluation can refuse those tasks: by
+                # index on the same data, by problem on any family (`TaskSpec.identity`).
                 "train_tasks": train,
-                "train_test_overlap": sorted(set(train) & set(family.split.test)),
+                "train_problems": sorted(set().union(*(family.tasks[i].identity for i in train))),
+                "train_test_overlap": check_disjoint(family, train, family.split.test, allow=True),
             }
         )
         library.save(out / "library")

@@ -14,19 +14,13 @@ from typing import Any
 
 from learnact.agents.methods import EXPERT, REFLEXION
 from learnact.envs import registry
-from learnact.envs.base import TaskFamily
+from learnact.envs.base import TaskFamily, repeated_problems
 from learnact.errors import BadInput
 from learnact.library.experts import expert_key
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
-from learnact.runner.tasks import (
-    TrainTestOverlap,
-    check_disjoint,
-    ordered,
-    repeated_problems,
-    select_tasks,
-)
+from learnact.runner.tasks import TrainTestOverlap, check_disjoint, ordered, select_tasks
 
 
 def slug(name: str) -> str:
@@ -109,15 +103,21 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             train = select_tasks(src, exp.learn.train_tasks, "train")
             both = repeated_problems(src, train, fam, test)
             if both and not exp.allow_train_test_overlap:
+                shown = ", ".join(map(str, both[:8])) + (
+                    f" and {len(both) - 8} more" if len(both) > 8 else ""
+                )
                 raise TrainTestOverlap(
-                    f"{fam.name}: test tasks {', '.join(map(str, both))} are training problems "
-                    f"of {source}, where learnact learns; choose other tasks or opt in with "
-                    "allow_train_test_overlap"
+                    f"{fam.name}: test tasks {shown} are training problems of {source}, where "
+                    "learnact learns; choose other tasks, or opt in with "
+                    "--allow-train-test-overlap (TOML: allow_train_test_overlap = true)"
                 )
             if both:
                 overlap.setdefault(entry.name, {})["learnact"] = both
         if any(m in REFLEXION for m in methods):
             learns["reflexion"] = select_tasks(fam, exp.reflexion_train_tasks, "train")
+        if exp.baseline_demonstrations and any(m != "learnact" for m in methods):
+            # Every other method sees solutions of these tasks (runner/units.py).
+            learns["demonstrated"] = select_tasks(fam, exp.learn.train_tasks, "train")
         for what, train in learns.items():
             both = check_disjoint(
                 fam, train, test, what=f"{what} training", allow=exp.allow_train_test_overlap

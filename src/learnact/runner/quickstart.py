@@ -31,7 +31,8 @@ from learnact.runner.verdict import MethodOutcome, outcomes
 
 @dataclass(frozen=True)
 class Profile:
-    """The size of a quickstart: learner settings, tasks and step budgets."""
+    """A quickstart's size (learner settings, tasks and step budgets) and its learning
+    variant (prompt layout, constrained answers, induced-action sources)."""
 
     name: str
     family: str
@@ -81,8 +82,8 @@ class Profile:
         line = f"variant: {learned}; {layout} and {answers} for both methods"
         if self.demonstrations:
             line += (
-                "; DEMONSTRATIONS: planner solutions of the training tasks, which Act also "
-                "sees as examples"
+                "; DEMONSTRATIONS: solutions of the training tasks (planner plans, or "
+                "ALFWorld's expert walkthroughs), which Act also sees as examples"
             )
         return line
 

@@ -418,9 +418,16 @@ def to_csv(report: dict[str, Any]) -> str:
 
 
 def overlap_text(overlap: dict[str, dict[str, list[int]]]) -> str:
-    """One sentence naming the test tasks that were also learned on."""
+    """One sentence naming the test tasks that were also learned on (or shown solved, with
+    demonstrations), or whose problems were."""
     parts = [
-        f"{family}: {what} learned on test tasks {', '.join(map(str, tasks))}"
+        f"{family}: "
+        + (
+            "the other methods were shown solutions of"
+            if what == "demonstrated"
+            else f"{what} learned on"
+        )
+        + f" test tasks {', '.join(map(str, tasks))} (or their problems)"
         for family, by in overlap.items()
         for what, tasks in by.items()
     ]

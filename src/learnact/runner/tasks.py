@@ -5,7 +5,8 @@ A selection is relative to the split it selects from: ``first:N`` is the first N
 tasks where test tasks are chosen, and the first N *training* tasks where training tasks
 are chosen (`learnact learn --train-tasks`, ``learn.train_tasks``,
 ``reflexion_train_tasks``). Explicit indices name tasks of the whole family, so they can
-cross the split: `check_disjoint` refuses a run whose training and test tasks overlap.
+cross the split: `check_disjoint` refuses a run whose training and test tasks overlap, or
+whose test tasks repeat a training problem (a small generated size repeats problems).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 from collections.abc import Iterable
 from typing import Literal
 
-from learnact.envs.base import TaskFamily
+from learnact.envs.base import TaskFamily, repeated_problems
 from learnact.errors import BadInput
 
 Split = Literal["train", "test"]
@@ -74,38 +75,34 @@ def check_disjoint(
     what: str = "training",
     allow: bool = False,
 ) -> list[int]:
-    """The test tasks that are ``train`` tasks or the same problem as one (sorted; see
-    `repeated_problems`). Raises `TrainTestOverlap` naming them (index and task name)
-    unless ``allow`` (the user opted in; the caller records it)."""
+    """The test tasks that are ``train`` tasks or hold the same problem as one (sorted,
+    each once; `learnact.envs.base.repeated_problems`). Raises `TrainTestOverlap` naming
+    both kinds (tasks in both by index and name, repeats by index) unless ``allow`` (the
+    user opted in; the caller records it)."""
     train = list(train)
     test = list(test)
     same = sorted(set(train) & set(test))
-    repeats = repeated_problems(family, train, family, [t for t in test if t not in same])
+    repeats = sorted(set(repeated_problems(family, train, family, test)) - set(same))
     if (same or repeats) and not allow:
+        found = []
         if same:
-            names = ", ".join(f"{i} ({family.tasks[i].name})" for i in same[:8])
-            more = f" and {len(same) - 8} more" if len(same) > 8 else ""
-            found = f"the {what} tasks include test tasks {names}{more}"
-        else:
-            names = ", ".join(map(str, repeats[:8]))
-            more = f" and {len(repeats) - 8} more" if len(repeats) > 8 else ""
-            found = (
-                f"test tasks {names}{more} are the same problems as {what} tasks (the family "
-                "repeats problems at this size)"
+            named = [f"{i} ({family.tasks[i].name})" for i in same]
+            found.append(f"the {what} tasks include test tasks {_listed(named)}")
+        if repeats:
+            found.append(
+                f"test tasks {_listed([str(i) for i in repeats])} hold the same problems as "
+                f"{what} tasks"
             )
         raise TrainTestOverlap(
-            f"{family.name}: {found}; learning on held-out problems makes the results "
-            "meaningless. Choose other tasks, or opt in with --allow-train-test-overlap "
-            "(TOML: allow_train_test_overlap = true), which every report then states"
+            f"{family.name}: {' and '.join(found)}; learning on held-out problems makes the "
+            "results meaningless. Choose other tasks, or opt in with "
+            "--allow-train-test-overlap (TOML: allow_train_test_overlap = true), which every "
+            "report then states"
         )
-    return sorted(same + repeats)
+    return sorted(set(same) | set(repeats))
 
 
-def repeated_problems(
-    source: TaskFamily, train: Iterable[int], target: TaskFamily, test: Iterable[int]
-) -> list[int]:
-    """The ``test`` tasks of ``target`` that hold the same problem as a ``train`` task of
-    ``source`` (`TaskSpec.identity`: the problem's hash, else the task file's), in order.
-    Tasks of unknown identity are never counted."""
-    seen = {source.tasks[i].identity for i in train} - {None}
-    return [i for i in test if target.tasks[i].identity in seen]
+def _listed(items: list[str]) -> str:
+    """``a, b, c`` - at most 8, then how many more."""
+    more = f" and {len(items) - 8} more" if len(items) > 8 else ""
+    return ", ".join(items[:8]) + more
