@@ -6,7 +6,8 @@ Per cell: episodes, steps, the share of steps that were invalid (an invalid acti
 Python error or an unparsable answer), the share that repeated the call which had just
 failed, the shares of unparsable answers and of check_valid_actions() steps, the share of
 steps that called a learned action (and of those, the share that
-succeeded), the steps the repeat guard answered again, and the longest run of the same
+succeeded), the steps the repeat guard answered again, the share of steps that listed
+the valid actions again with no valid action since the last list, and the longest run of the same
 failing call. Reads the run store only; changes nothing.
 """
 
@@ -21,12 +22,18 @@ from pathlib import Path
 
 def cell_stats(records: list[dict]) -> dict:
     steps = invalid = repeats = learned = learned_ok = resampled = unparsable = checks = 0
-    longest = 0
+    longest = repeated_checks = 0
     for rec in records:
         prev_call, prev_valid, run = None, True, 0
+        checked = False  # a check since the last valid action
         for s in rec["steps"]:
             steps += 1
             call = s.get("call")
+            if s.get("kind") == "check":
+                repeated_checks += checked
+                checked = True
+            elif s.get("kind") == "action" and s.get("valid"):
+                checked = False
             if not s.get("valid"):
                 invalid += 1
             unparsable += s.get("kind") == "unparsable"
@@ -53,6 +60,7 @@ def cell_stats(records: list[dict]) -> dict:
         "learned_call_share": share(learned),
         "learned_call_success": round(learned_ok / learned, 3) if learned else None,
         "resampled_steps": resampled,
+        "repeated_check_share": share(repeated_checks),
         "longest_failing_run": longest,
     }
 

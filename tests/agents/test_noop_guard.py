@@ -85,3 +85,20 @@ def test_a_failure_behind_a_no_op_is_still_a_repeat(gripper, sandbox, scripted):
     )
     assert not rec.steps[0].valid and rec.steps[1].call == NOOP
     assert rec.steps[2].resampled == 1 and rec.steps[2].call == GO
+
+
+CHECK = "check_valid_actions()"
+
+
+def test_a_second_check_before_anything_changed_is_asked_again(gripper, sandbox, scripted):
+    # The expert library's actor in tyreworld listed the valid actions 25 times in a row.
+    model = scripted(
+        [{"purpose": "act", "responses": [CHECK, CHECK, GO, CHECK], "then": "repeat_last"}]
+    )
+    rec = build_agent("act", gripper, RunContext(model, sandbox), _setup(gripper, "act", 1)).run(
+        TASK
+    )
+    kinds = [(s.kind, s.resampled) for s in rec.steps]
+    # check; its repeat asked again -> the move; then a check after the state changed is fine.
+    assert kinds[:3] == [("check", 0), ("action", 1), ("check", 0)]
+    assert rec.steps[1].call == GO and rec.steps[1].valid

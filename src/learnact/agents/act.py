@@ -50,9 +50,10 @@ class AgentConfig:
     timeout_s: float = 10.0
     allow_check: bool = True
     # Repeat guard: a greedy small model that just failed tends to write the same failing
-    # line again for the rest of the episode (or alternate it with check_valid_actions()).
-    # When its answer is a call that already failed, or was valid but changed nothing
-    # (`Episode.state_key`), since the last action that changed the state, ask again at
+    # line again for the rest of the episode (or alternate it with check_valid_actions(),
+    # or list the valid actions 25 times in a row). When its answer is a call that already
+    # failed, or was valid but changed nothing (`Episode.state_key`), or a second
+    # check_valid_actions(), since the last action that changed the state, ask again at
     # ``repeat_temperature`` (distinct sample indices, so the response cache keeps the
     # answers apart), up to ``repeat_retries`` times. An
     # answer that is no call at all (it often copies the last observation) is asked again
@@ -325,15 +326,20 @@ class ActAgent:
         """Whether the repeat guard asks again: ``reply`` is no call (nor a ReAct
         thought), or a call that already failed, or did nothing, since the last valid
         action that changed the state (thoughts, checks and unparsable answers change
-        nothing in between). ``unchanged`` holds the indices of valid steps that left the
-        state as it was (``move('rooma', 'rooma')``): they count as failed, not as valid."""
+        nothing in between), or ``check_valid_actions()`` when it was already called since
+        then (its list would be the same). ``unchanged`` holds the indices of valid steps
+        that left the state as it was (``move('rooma', 'rooma')``): they count as failed,
+        not as valid."""
         if self.react and parse_think(reply) is not None:
             return False
         known = self.basic_names | self.learned_names | {CHECK_VALID_CALL}
         call = parse_action(reply, known) or parse_action(reply)
         if call is None:
             return True
+        check = call.name == CHECK_VALID_CALL
         for step in reversed(steps):
+            if check and step.kind == "check":
+                return True
             if step.kind != "action":
                 continue
             if step.valid and step.index not in unchanged:
