@@ -23,5 +23,5 @@ def test_walkthroughs_of_training_games_are_demonstrations(families):
     assert demonstrations(old, [task]).missing == {
         task: "the game file carries no walkthrough (old-format game)"
     }
-    with pytest.raises(BadInput, match="no demonstrations of test tasks"):
+    with pytest.raises(BadInput, match="no demonstrations of test problems"):
         demonstrations(new, [new.split.test[0]])
