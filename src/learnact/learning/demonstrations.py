@@ -68,22 +68,18 @@ def demonstrable(family: TaskFamily, tasks: Sequence[int]) -> list[int]:
     """The ``tasks`` a demonstration may be taken of: neither in the test split nor holding
     a test task's problem (`learnact.envs.base.repeated_problems`), in order."""
     test = list(family.split.test)
-    held = set(repeated_problems(family, test, family, tasks))
-    return [t for t in tasks if t not in set(test) and t not in held]
+    excluded = set(test) | set(repeated_problems(family, test, family, tasks))
+    return [t for t in tasks if t not in excluded]
 
 
 def demonstrations(
     family: TaskFamily, tasks: Sequence[int], *, timeout_s: float = PLAN_TIMEOUT_S
 ) -> Demonstrations:
     """A demonstration per task of ``tasks`` where one can be had (see the module
-    docstring). Raises `BadInput` when a task is in the family's test split: a
-    demonstration of a test task would leak its solution into learning or prompts."""
-    test = set(family.split.test)
-    # A task outside the test split may still hold a test task's problem (small sizes repeat).
-    leaked = sorted(
-        set(t for t in tasks if t in test)
-        | set(repeated_problems(family, sorted(test), family, tasks))
-    )
+    docstring). Raises `BadInput` when a task is in the family's test split or holds a
+    test task's problem (`demonstrable`; small generated sizes repeat problems): its
+    demonstration would leak a test solution into learning or prompts."""
+    leaked = sorted(set(tasks) - set(demonstrable(family, tasks)))
     if leaked:
         raise BadInput(
             f"no demonstrations of test problems: {family.name} tasks "

@@ -17,7 +17,7 @@ from learnact.agents.methods import REFLEXION, MethodSetup, build_agent
 from learnact.agents.trajectory import EpisodeRecord, TrajectoryWriter
 from learnact.envs.base import TaskFamily
 from learnact.llm.run import ChatModel, RunModel
-from learnact.runner.tasks import TrainTestOverlap, check_disjoint
+from learnact.runner.tasks import TrainTestOverlap, check_disjoint, listed
 
 
 def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord]) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def _learned_on(
     more = [i for i in tasks if i not in both and family.tasks[i].identity & problems]
     if more and not allow:
         raise TrainTestOverlap(
-            f"{family.name}: test tasks {', '.join(map(str, more[:8]))} hold problems the "
+            f"{family.name}: test tasks {listed(more)} hold problems the "
             f"library learned on ({setup.library.family if setup.library else '?'}); choose "
             "other tasks, or opt in with --allow-train-test-overlap, which the results state"
         )

@@ -20,7 +20,13 @@ from learnact.library.experts import expert_key
 from learnact.runner import fingerprint as fp
 from learnact.runner.experiment import Experiment
 from learnact.runner.store import Unit
-from learnact.runner.tasks import TrainTestOverlap, check_disjoint, ordered, select_tasks
+from learnact.runner.tasks import (
+    TrainTestOverlap,
+    check_disjoint,
+    listed,
+    ordered,
+    select_tasks,
+)
 
 
 def slug(name: str) -> str:
@@ -103,11 +109,8 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             train = select_tasks(src, exp.learn.train_tasks, "train")
             both = repeated_problems(src, train, fam, test)
             if both and not exp.allow_train_test_overlap:
-                shown = ", ".join(map(str, both[:8])) + (
-                    f" and {len(both) - 8} more" if len(both) > 8 else ""
-                )
                 raise TrainTestOverlap(
-                    f"{fam.name}: test tasks {shown} are training problems of {source}, where "
+                    f"{fam.name}: test tasks {listed(both)} are training problems of {source}, where "
                     "learnact learns; choose other tasks, or opt in with "
                     "--allow-train-test-overlap (TOML: allow_train_test_overlap = true)"
                 )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from learnact.agents.turns import PromptStyle
-from learnact.learning.induce import Source
+from learnact.learning.induce import Source, source_label
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner import verdict
 from learnact.runner.evaluate import write_json_atomic
@@ -73,10 +73,7 @@ class Profile:
         """One line saying which learning variant runs (printed before a quickstart)."""
         learned = "LLM-written actions"
         if self.induce:
-            learned += " and actions induced from " + ", ".join(
-                {"example": "the worked example", "won": "won training episodes"}.get(s, s)
-                for s in self.induce
-            )
+            learned += f" and actions {source_label(self.induce)}"
         layout = "chat-turns prompt" if self.prompt_style == "turns" else "the paper's text prompt"
         answers = "answers constrained to known calls" if self.constrained else "free answers"
         line = f"variant: {learned}; {layout} and {answers} for both methods"

@@ -12,7 +12,7 @@ whose test tasks repeat a training problem (a small generated size repeats probl
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from learnact.envs.base import TaskFamily, repeated_problems
@@ -87,12 +87,9 @@ def check_disjoint(
         found = []
         if same:
             named = [f"{i} ({family.tasks[i].name})" for i in same]
-            found.append(f"the {what} tasks include test tasks {_listed(named)}")
+            found.append(f"the {what} tasks include test tasks {listed(named)}")
         if repeats:
-            found.append(
-                f"test tasks {_listed([str(i) for i in repeats])} hold the same problems as "
-                f"{what} tasks"
-            )
+            found.append(f"test tasks {listed(repeats)} hold the same problems as {what} tasks")
         raise TrainTestOverlap(
             f"{family.name}: {' and '.join(found)}; learning on held-out problems makes the "
             "results meaningless. Choose other tasks, or opt in with "
@@ -102,7 +99,7 @@ def check_disjoint(
     return sorted(set(same) | set(repeats))
 
 
-def _listed(items: list[str]) -> str:
-    """``a, b, c`` - at most 8, then how many more."""
+def listed(items: Sequence[object]) -> str:
+    """``items`` for a message: ``a, b, c``, at most 8, then how many more."""
     more = f" and {len(items) - 8} more" if len(items) > 8 else ""
-    return ", ".join(items[:8]) + more
+    return ", ".join(map(str, items[:8])) + more
