@@ -12,33 +12,23 @@ over all pairs, wins in A and B, the pairs only one of them won, the exact McNem
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from scipy.stats import binomtest
+from run_episodes import test_episodes
 
-QUERY = "SELECT family, method, seed, task, won, progress FROM episodes WHERE phase = 'test'"
+from learnact.runner.stats import mcnemar_p
+
+Outcome = tuple[bool, float | None]  # (won, progress or None)
 
 
-def episodes(run: Path) -> dict[tuple[str, str, int, int], tuple[bool, float | None]]:
-    """(family, method, seed, task) -> (won, progress or None) of a run's test episodes;
-    exits with an error when a key repeats (a pair would be ambiguous)."""
-    db = run / "run.sqlite3"
-    if not db.is_file():
-        sys.exit(f"error: {run} holds no run store (run.sqlite3)")
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = con.execute(QUERY).fetchall()
-    finally:
-        con.close()
-    out: dict[tuple[str, str, int, int], tuple[bool, float | None]] = {}
-    for f, m, s, t, w, p in rows:
-        if (f, m, s, t) in out:
-            sys.exit(f"error: {run} holds two test episodes of {f} {m} seed {s} task {t}")
-        out[(f, m, s, t)] = (bool(w), None if p is None else float(p))
-    return out
+def episodes(run: Path) -> dict[tuple[str, str, int, int], Outcome]:
+    """(family, method, seed, task) -> (won, progress or None) of a run's test episodes."""
+    return {
+        (e["family"], e["method"], e["seed"], e["task"]): (e["won"], e["progress"])
+        for e in test_episodes(run)
+    }
 
 
 def _mean(values: list[float | None]) -> str:
@@ -46,17 +36,16 @@ def _mean(values: list[float | None]) -> str:
     return f"{sum(known) / len(known):.2f}" if known else "n/a"
 
 
-def row(name: str, pairs: list) -> str:
+def row(name: str, pairs: list[tuple[Outcome, Outcome]]) -> str:
     a_wins = sum(a[0] for a, _ in pairs)
     b_wins = sum(b[0] for _, b in pairs)
     only_a = sum(a[0] and not b[0] for a, b in pairs)
     only_b = sum(b[0] and not a[0] for a, b in pairs)
-    p = binomtest(only_a, only_a + only_b).pvalue if only_a + only_b else 1.0
     prog_a = _mean([a[1] for a, _ in pairs])
     prog_b = _mean([b[1] for _, b in pairs])
     return (
-        f"| {name} | {len(pairs)} | {a_wins} | {b_wins} | {only_a} / {only_b} | {p:.2f} "
-        f"| {prog_a} | {prog_b} |"
+        f"| {name} | {len(pairs)} | {a_wins} | {b_wins} | {only_a} / {only_b} "
+        f"| {mcnemar_p(only_a, only_b):.2f} | {prog_a} | {prog_b} |"
     )
 
 
@@ -69,7 +58,7 @@ def main() -> None:
     shared = sorted(set(a) & set(b))
     if not shared:
         sys.exit("error: the runs share no test episode (family, method, seed, task)")
-    cells: dict[str, list] = defaultdict(list)
+    cells: dict[str, list[tuple[Outcome, Outcome]]] = defaultdict(list)
     for key in shared:
         cells[f"{key[0]} {key[1]}"].append((a[key], b[key]))
     print(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
+
+from run_episodes import test_episodes
 
 
 def cell_stats(records: list[dict]) -> dict:
@@ -70,12 +71,9 @@ def main() -> None:
     ap.add_argument("run_dir", type=Path)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    db = sqlite3.connect(f"file:{args.run_dir / 'run.sqlite3'}?mode=ro", uri=True)
     cells: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for family, method, record in db.execute(
-        "SELECT family, method, record FROM episodes WHERE phase = 'test' ORDER BY rowid"
-    ):
-        cells[(family, method)].append(json.loads(record))
+    for e in test_episodes(args.run_dir):
+        cells[(e["family"], e["method"])].append(e["record"])
     out = {f"{f} {m}": cell_stats(recs) for (f, m), recs in cells.items()}
     if args.json:
         print(json.dumps(out, indent=2))

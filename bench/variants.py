@@ -21,17 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from scipy.stats import binomtest
+from run_episodes import test_episodes
 
-QUERY = (
-    "SELECT family, seed, task, won, progress, record FROM episodes "
-    "WHERE phase = 'test' AND method = ?"
-)
+from learnact.runner.stats import exact_interval, mcnemar_p
 
 
 def parse_variant(text: str) -> tuple[str, Path, str]:
@@ -43,20 +39,15 @@ def parse_variant(text: str) -> tuple[str, Path, str]:
 
 
 def episodes(run: Path, method: str) -> dict[tuple[str, int, int], dict]:
-    db = run / "run.sqlite3"
-    if not db.is_file():
-        sys.exit(f"error: {run} holds no run store (run.sqlite3)")
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = con.execute(QUERY, (method,)).fetchall()
-    finally:
-        con.close()
+    """(family, seed, task) -> outcome and step counts of ``method``'s test episodes."""
     out = {}
-    for family, seed, task, won, progress, record in rows:
-        steps = json.loads(record).get("steps", [])
-        out[(family, seed, task)] = {
-            "won": bool(won),
-            "progress": None if progress is None else float(progress),
+    for e in test_episodes(run):
+        if e["method"] != method:
+            continue
+        steps = e["record"].get("steps", [])
+        out[(e["family"], e["seed"], e["task"])] = {
+            "won": e["won"],
+            "progress": e["progress"],
             "steps": len(steps),
             "invalid": sum(not s.get("valid") for s in steps),
             "unparsable": sum(s.get("kind") == "unparsable" for s in steps),
@@ -67,8 +58,6 @@ def episodes(run: Path, method: str) -> dict[tuple[str, int, int], dict]:
 
 
 def cell(eps: list[dict], base: list[dict] | None) -> dict:
-    from learnact.runner.stats import exact_interval
-
     n, k = len(eps), sum(e["won"] for e in eps)
     lo, hi = exact_interval(k, n) if n else (0.0, 1.0)
     progress = [e["progress"] for e in eps if e["progress"] is not None]
@@ -90,9 +79,7 @@ def cell(eps: list[dict], base: list[dict] | None) -> dict:
         only_v = sum(v["won"] and not b["won"] for v, b in zip(eps, base, strict=True))
         only_b = sum(b["won"] and not v["won"] for v, b in zip(eps, base, strict=True))
         row["only_variant"], row["only_baseline"] = only_v, only_b
-        row["mcnemar_p"] = (
-            round(binomtest(only_v, only_v + only_b).pvalue, 3) if only_v + only_b else 1.0
-        )
+        row["mcnemar_p"] = round(mcnemar_p(only_v, only_b), 3)
         row["diff_points"] = round(100 * (only_v - only_b) / n, 1) if n else None
     return row
 

@@ -80,6 +80,19 @@ def test_paired_success_uses_the_exact_mcnemar_test():
     assert paired(a, {1: {0: 1.0}}, "success") is None  # no common (seed, task)
 
 
+def test_mcnemar_p_is_the_binomial_test_over_discordant_pairs():
+    import pytest
+
+    from learnact.runner.stats import mcnemar_p
+
+    assert mcnemar_p(3, 0) == mcnemar_p(0, 3) == 0.25
+    assert mcnemar_p(5, 0) == 0.0625
+    assert mcnemar_p(2, 2) == 1.0 and mcnemar_p(0, 0) == 1.0
+    assert mcnemar_p(9, 1) == 2 * 11 / 1024  # two-sided: P(X <= 1) + P(X >= 9), n = 10
+    with pytest.raises(ValueError, match=">= 0"):
+        mcnemar_p(-1, 2)
+
+
 def test_paired_progress_gets_a_paired_bootstrap_interval_over_tasks():
     from learnact.runner.stats import paired
 

@@ -112,6 +112,17 @@ LEGEND = (
 )
 
 
+def mcnemar_p(a_only: int, b_only: int) -> float:
+    """Exact McNemar p of paired successes: the two-sided binomial test of ``a_only`` (pairs
+    only method a won) in ``a_only + b_only`` discordant pairs at 1/2
+    (``scipy.stats.binomtest``); 1.0 when no pair differs. Raises `ValueError` for a
+    negative count."""
+    if a_only < 0 or b_only < 0:
+        raise ValueError(f"discordant pair counts must be >= 0, got {a_only} and {b_only}")
+    discordant = a_only + b_only
+    return float(binomtest(a_only, discordant, 0.5).pvalue) if discordant else 1.0
+
+
 def paired(
     a: dict[int, dict[int, float]],
     b: dict[int, dict[int, float]],
@@ -136,12 +147,7 @@ def paired(
     if kind == "success":
         a_only = sum(1 for s, t in pairs if a[s][t] > b[s][t])
         b_only = sum(1 for s, t in pairs if a[s][t] < b[s][t])
-        discordant = a_only + b_only
-        out.update(
-            a_only=a_only,
-            b_only=b_only,
-            p=float(binomtest(a_only, discordant, 0.5).pvalue) if discordant else 1.0,
-        )
+        out.update(a_only=a_only, b_only=b_only, p=mcnemar_p(a_only, b_only))
         return out
     by_task: dict[int, list[float]] = {}
     for s, t in pairs:
