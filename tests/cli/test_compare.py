@@ -243,6 +243,21 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, model, env):
         ([LIGHTS, "--methods", "act", "--executor", "dask", *base], "unknown executor"),
         ([LIGHTS, "--methods", "learnact", "--checks", "teleport", *base], "unknown check"),
         ([LIGHTS, "--methods", "learnact", "--selection", "fastest", *base], "selection"),
+        # LearnAct's own settings with no method that learns actions: stored, doing nothing.
+        ([LIGHTS, "--methods", "act", "--checks", "none", *base], "--checks: LearnAct's own"),
+        (
+            [
+                LIGHTS,
+                "--methods",
+                "act,act-reflexion",
+                "--candidates",
+                "2",
+                "--induce",
+                "won",
+                *base,
+            ],
+            "--candidates, --induce: LearnAct's own",
+        ),
         (
             [LIGHTS, "--methods", "act", "--executor", "ray", "--ray-address"]
             + [f"127.0.0.1:{free_port()}", *base],

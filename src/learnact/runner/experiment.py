@@ -28,6 +28,8 @@ from learnact.runner.store import RunStore
 from learnact.runner.tasks import ordered, select_tasks
 
 LEARNING_METHODS = ("learnact", "act-reflexion", "react-reflexion")
+# Learn settings only LearnAct's learner reads (Reflexion uses train tasks and budgets).
+LEARNACT_OPTIONS = ("candidates", "rounds", "induce", "checks", "selection")
 
 #: What one seed changes, said in every report.
 SEED_VARIES = (
@@ -297,7 +299,9 @@ def compose_experiment(
     are not given) and ``learn_options`` (fields of ``learn``) override the experiment
     ``file`` (TOML), else the stored experiment of the run directory ``resume``, else
     the defaults. Raises `BadInput` for a bad file or a result that is not a valid
-    experiment, and when neither a file nor families and methods say what to run."""
+    experiment, when neither a file nor families and methods say what to run, and when
+    ``learn_options`` set one of LearnAct's own settings (`LEARNACT_OPTIONS`) for an
+    experiment without the ``learnact`` method (it would be stored and do nothing)."""
     given = {k: v for k, v in options.items() if v is not None}
     learn = {k: v for k, v in (learn_options or {}).items() if v is not None}
     base: dict[str, Any]
@@ -312,7 +316,15 @@ def compose_experiment(
     data = {**base, **given}
     if learn:
         data["learn"] = {**dict(data.get("learn") or {}), **learn}
-    return parse_experiment(data, str(file) if file else "options")
+    exp = parse_experiment(data, str(file) if file else "options")
+    unused = [k for k in LEARNACT_OPTIONS if k in learn]
+    if unused and "learnact" not in exp.methods:
+        flags = ", ".join(f"--{k}" for k in unused)
+        raise BadInput(
+            f"{flags}: LearnAct's own setting, and no method run learns actions "
+            f"(methods: {', '.join(exp.methods)}); add learnact to --methods or leave it out"
+        )
+    return exp
 
 
 def stored_experiment(run_dir: str | os.PathLike[str]) -> Experiment:
