@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from learnact.llm import make_model
@@ -85,3 +87,28 @@ def test_generation_reports_tokens_as_they_come(smollm):
         c = smollm.complete(steps(1), purpose="act", max_tokens=8, temperature=0.0, no_cache=True)
     assert counts and counts == list(range(1, len(counts) + 1))  # one report per token
     assert len(counts) >= c.usage.completion_tokens - 1
+
+
+def test_threads_come_from_the_environment_when_not_given(monkeypatch):
+    from learnact.errors import BadInput
+    from learnact.llm.backends.llama_backend import THREADS_ENV, default_threads
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert default_threads() == (os.cpu_count() or 1)
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert default_threads() == 1
+    for bad in ("0", "two", "-1", "1.5"):
+        monkeypatch.setenv(THREADS_ENV, bad)
+        with pytest.raises(BadInput, match=THREADS_ENV):
+            default_threads()
+
+
+def test_a_local_model_runs_with_the_threads_the_environment_names(
+    smollm_path, llama_cpp_module, monkeypatch
+):
+    from learnact.llm.backends.llama_backend import THREADS_ENV
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    m = make_model("local:smollm2-135m", n_ctx=2048, cache=False)
+    assert m.backend.n_threads == 1 and m.backend.llm.n_threads == 1
+    assert m.complete("Say hi.", purpose="act", max_tokens=3).text is not None

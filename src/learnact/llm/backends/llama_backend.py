@@ -7,7 +7,10 @@
   the previous call's tokens and evaluates only the new suffix): an agent's steps share
   the instruction and the history so far. One loaded model per (file, n_ctx, threads) is
   shared by every `Model` in the process, and calls to it are serialized.
-- Threads = the machine's cores (``os.cpu_count()``), configurable.
+- Threads: the ``n_threads`` argument, else ``$LEARNACT_LLM_THREADS``, else the machine's
+  cores (``os.cpu_count()``). Several processes on one machine should share the cores
+  out (two at 2 threads each on 2 cores took 1.7x as long per call as two at 1 thread:
+  llama.cpp's threads wait by spinning); the thread count does not change the logits.
 - Tokens are counted by the model's own tokenizer; llama.cpp's own performance counters
   give the prompt tokens actually evaluated (the rest came from the KV cache).
 """
@@ -25,6 +28,7 @@ from learnact.llm.errors import LLMError, LLMRequestRejected
 from learnact.llm.types import RawCompletion, Request, first_line_end
 
 DEFAULT_N_CTX = 8192
+THREADS_ENV = "LEARNACT_LLM_THREADS"
 
 _loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 _loaded_lock = threading.Lock()
@@ -40,6 +44,17 @@ def _import_llama_cpp() -> Any:
             "'learnact[local]'), or use an openai:/anthropic: model"
         ) from e
     return llama_cpp
+
+
+def default_threads() -> int:
+    """llama.cpp threads when none are given: ``$LEARNACT_LLM_THREADS`` (a positive
+    integer; `BadInput` otherwise), else the machine's cores."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if not text:
+        return os.cpu_count() or 1
+    if not text.isdigit() or int(text) < 1:
+        raise BadInput(f"${THREADS_ENV} must be a positive number of threads, not {text!r}")
+    return int(text)
 
 
 def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
@@ -81,7 +96,7 @@ class LlamaBackend:
         self.path = Path(path)
         self.model_name = model_name or self.path.name
         self.n_ctx = n_ctx
-        self.n_threads = n_threads or os.cpu_count() or 1
+        self.n_threads = n_threads or default_threads()
         self.llm, self._lock = load_llama(self.path, n_ctx, self.n_threads)
         #: llama.cpp's counters for the last call: n_p_eval (prompt tokens evaluated in
         #: batches), n_eval (single-token decodes), t_p_eval_ms, t_eval_ms, and
