@@ -9,7 +9,7 @@
   shared by every `Model` in the process, and calls to it are serialized.
 - Threads: the ``n_threads`` argument, else ``$LEARNACT_LLM_THREADS``, else the machine's
   cores (``os.cpu_count()``). Several processes on one machine should share the cores
-  out (two at 2 threads each on 2 cores took 1.7x as long per call as two at 1 thread:
+  out (two at 2 threads each on 2 cores took 1.55x as long per call as two at 1 thread:
   llama.cpp's threads wait by spinning); the thread count does not change the logits.
 - Tokens are counted by the model's own tokenizer; llama.cpp's own performance counters
   give the prompt tokens actually evaluated (the rest came from the KV cache).
