@@ -157,7 +157,7 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert float(by["act"]["test_calls_per_episode"]) == 28.0
 
     # A different setup in the same directory is refused, and the run is left as it was.
-    r = compare(*args[:2], "act,react", *args[3:], env=env)
+    r = compare(*args[:2], "act,react,learnact", *args[3:], env=env)
     assert r.returncode == 2
     assert "different setup" in r.stderr and "config.methods" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
@@ -393,6 +393,40 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(tmp_path, env):
     rep = json.loads(r.stdout)
     assert rep["complete"]
     assert rep["cells"]["lights_env:LightsFamily[tasks=10]"]["act"]["success"]["mean"] == 1.0
+
+
+def test_a_second_process_on_a_running_run_is_refused_and_changes_nothing(tmp_path, env):
+    """Two processes in one run directory would both take its unfinished units: the
+    second is refused at once (exit 1, the first one's pid), the first finishes alone."""
+    run = tmp_path / "run"
+    family = "lights_env:LightsFamily[tasks=10]"
+    with LightsServer(delay=0.1) as server:
+        base = ["compare", family, "--methods", "act", "--tasks", "all", "--seeds", "2"]
+        args = [sys.executable, "-m", "learnact", *base, "--model", server.spec, "--jobs", "1"]
+        args += ["--no-cache", "--yes", "--out", str(run)]
+        proc_env = {**os.environ, "PYTHONPATH": str(EXAMPLES), **env}
+        proc = subprocess.Popen(
+            args, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (run / "run.sqlite3").exists():
+                time.sleep(0.05)
+            assert proc.poll() is None, "the first compare ended before the second started"
+            second = run_cli("compare", "--resume", str(run), "--yes", env=env, timeout=60)
+            assert second.returncode == 1, second.stderr
+            errors = [x for x in second.stderr.splitlines() if x.startswith("error:")]
+            assert len(errors) == 1 and f"another learnact process (pid {proc.pid})" in errors[0]
+            assert "Traceback" not in second.stderr
+            assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    tests = q(run, "SELECT family, method, seed, task FROM episodes WHERE phase = 'test'")
+    assert len(tests) == len(set(tests)) == 20
+    # Nothing holds the run now: a resume proceeds (every unit done, nothing to run).
+    again = run_cli("compare", "--resume", str(run), "--yes", env=env, timeout=60)
+    assert again.returncode == 0, again.stderr
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from learnact.runner.estimate import estimate
 from learnact.runner.executors import EXECUTORS, Executor, default_workers, make_executor
 from learnact.runner.experiment import Experiment
 from learnact.runner.plan import Plan, plan
+from learnact.runner.runlock import LOCK_NAME, hold_run
 from learnact.runner.store import STORE_NAME, RunStore, Unit
 from learnact.runner.units import WorkerSettings
 
@@ -336,7 +338,7 @@ def _accept_code_change(
 
 
 def _check_free(run_dir: Path) -> None:
-    if run_dir.exists() and any(run_dir.iterdir()):
+    if run_dir.exists() and any(p.name != LOCK_NAME for p in run_dir.iterdir()):
         raise BadInput(f"{run_dir} exists and is not a learnact run; choose another --out")
 
 
@@ -369,7 +371,8 @@ def run_experiment(
 
     Raises `BadInput` for a bad experiment, data that is missing, an executor that is
     unknown or unavailable, or a directory that holds something else; `RunRefused` for a
-    directory started with a different experiment. On `KeyboardInterrupt` the finished
+    directory started with a different experiment; `RunBusy` (`learnact.runner.runlock`)
+    when another process is running ``out_dir``. On `KeyboardInterrupt` the finished
     units are saved and the store is closed before it propagates.
     """
     run_dir = Path(out_dir)
@@ -393,12 +396,14 @@ def run_experiment(
         status = store.unit_status()
     else:
         _check_free(run_dir)
+    stack = ExitStack()
     try:
         pending = frozenset(u.id for u in p.units if status.get(u.id) not in ("done", "skipped"))
         planned = Planned(run_dir, p, pending, estimate(p, set(pending)))
         emit(planned)
         if confirm is not None and not confirm(planned):
             return RunResult(run_dir, RunSummary(), started=False, warnings=warnings)
+        stack.enter_context(hold_run(run_dir))
         if store is None:
             store = open_run(run_dir, p)
         else:
@@ -429,6 +434,7 @@ def run_experiment(
     finally:
         if store is not None:
             store.close()
+        stack.close()
     from learnact.runner import report
 
     return RunResult(run_dir, summary, report.build(run_dir), warnings=warnings)

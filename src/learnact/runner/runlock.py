@@ -1,0 +1,51 @@
+"""One process at a time in a run directory.
+
+Two ``learnact compare`` processes in one run directory would both take its unfinished
+units (resuming resets units left running) and store some episodes twice. The process
+that runs a directory holds an exclusive ``flock`` on ``run.lock`` in it (released by the
+kernel when the process ends, however it ends); a second process is refused at once with
+the first one's process id. Linux and other POSIX systems (``fcntl``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from learnact.errors import LearnactError
+
+LOCK_NAME = "run.lock"
+
+
+class RunBusy(LearnactError):
+    """Another process is running the same run directory (exit code 1)."""
+
+
+@contextmanager
+def hold_run(run_dir: Path) -> Iterator[None]:
+    """Hold ``run_dir``'s lock for the ``with`` block (the directory is created if need
+    be). Raises `RunBusy` when another process holds it; the lock file stays behind
+    (an empty lock file locks nothing) and holds the holder's process id."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise RunBusy(
+                f"{run_dir} is being run by another learnact process (pid {holder}); "
+                "wait for it to finish or stop it, then resume"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
