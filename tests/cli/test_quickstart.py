@@ -16,7 +16,9 @@ LIGHTS = "lights_env:LightsFamily[tasks=4]"
 def _model(tmp_path) -> str:
     path = tmp_path / "model.json"
     rules = [{"purpose": "create_actions", "response": GOOD}, GOAL_CALL, *SUPPORT]
-    path.write_text(json.dumps({"rules": rules}))
+    # A default answer: in the chat-turns layout a later step's last message holds only
+    # the observation, which no rule matches.
+    path.write_text(json.dumps({"rules": rules, "default": "switch_on('lamp0')"}))
     return f"scripted:{path}"
 
 
@@ -25,7 +27,7 @@ def test_quickstart_writes_a_run_that_every_command_reads(tmp_path):
     r = run_cli("quickstart", "--model", model, "--family", LIGHTS, "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "NOT the paper's setting" in r.stderr and "[learn]" in r.stderr
-    assert QUICK.variant() in r.stderr  # which learning variant runs, said before it does
+    assert QUICK.variant(model) in r.stderr  # which learning variant runs, said before it does
     assert "[eval] learnact task" in r.stderr and "[eval] act task" in r.stderr
     # Per method what it did, then one sentence that says what the run shows.
     assert "learnact" in r.stdout and "pair(a, b)" in r.stdout
@@ -114,6 +116,26 @@ def test_a_variant_with_demonstrations_says_so_and_gives_act_the_same():
     assert "DEMONSTRATIONS" not in QUICK.variant() or QUICK.demonstrations
 
 
+def test_answers_are_constrained_only_with_models_that_take_a_grammar():
+    from learnact.runner.quickstart import constrains, quickstart_experiment
+
+    assert QUICK.prompt_style == "turns" and QUICK.constrained  # the measured choice (v1)
+    for model, constrained in [
+        ("local:qwen2.5-coder-1.5b", True),
+        ("scripted:rules.json", True),
+        ("openai:gpt-4o-mini", False),
+        ("openai:qwen@http://127.0.0.1:8080/v1", False),
+        ("anthropic:claude-sonnet-4-5", False),
+    ]:
+        assert constrains(model) is constrained, model
+        assert quickstart_experiment(QUICK, model).constrained is constrained, model
+        line = QUICK.variant(model)
+        assert ("answers constrained to known calls" in line) is constrained, line
+        if not constrained:
+            provider = model.split(":")[0]
+            assert f"free answers ({provider}: models are not constrained here)" in line
+
+
 def test_report_json_records_the_variant_that_ran(tmp_path):
     import dataclasses
     import sys
@@ -123,7 +145,9 @@ def test_report_json_records_the_variant_that_ran(tmp_path):
 
     sys.path.insert(0, str(EXAMPLES))
     try:
-        turns = dataclasses.replace(QUICK, prompt_style="turns", induce=("example",))
+        turns = dataclasses.replace(
+            QUICK, prompt_style="turns", constrained=False, induce=("example",)
+        )
         exp = quickstart_experiment(turns, _model(tmp_path), LIGHTS)
         done = run_quickstart(exp, tmp_path / "qs")
     finally:

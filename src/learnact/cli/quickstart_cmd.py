@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
 
         p = QUICK
         info(f"learnact quickstart — {p.describe(family_name)}.")
-        info(p.variant())
+        info(p.variant(model))
         info(
             "This is a small demonstration, NOT the paper's setting (see `learnact learn --help`)."
         )

@@ -19,7 +19,7 @@ from typing import Any
 
 from learnact.agents.turns import PromptStyle
 from learnact.learning.induce import Source, source_label
-from learnact.llm.spec import DEFAULT_MODEL
+from learnact.llm.spec import DEFAULT_MODEL, parse_spec
 from learnact.runner import verdict
 from learnact.runner.evaluate import write_json_atomic
 from learnact.runner.experiment import Experiment, FamilyEntry, LearnSettings
@@ -47,8 +47,9 @@ class Profile:
     describe_tokens: int
     example_tokens: int
     # The learning variant (issue 20; chosen by bench/quickstart-variants.toml): the acting
-    # prompt's layout and constrained answers for both methods, where induced actions come
-    # from, and whether Act sees the demonstrations too (always, when induce uses them).
+    # prompt's layout and constrained answers for both methods (with models that take a
+    # grammar: `constrains`), where induced actions come from, and whether Act sees the
+    # demonstrations too (always, when induce uses them).
     prompt_style: PromptStyle = "text"
     constrained: bool = False
     induce: tuple[Source, ...] = ()
@@ -69,13 +70,21 @@ class Profile:
             f"step budgets {self.train_steps} (training) / {self.test_steps} (test)"
         )
 
-    def variant(self) -> str:
-        """One line saying which learning variant runs (printed before a quickstart)."""
+    def variant(self, model: str = DEFAULT_MODEL) -> str:
+        """One line saying which learning variant runs with ``model`` (printed before a
+        quickstart)."""
         learned = "LLM-written actions"
         if self.induce:
             learned += f" and actions {source_label(self.induce)}"
         layout = "chat-turns prompt" if self.prompt_style == "turns" else "the paper's text prompt"
-        answers = "answers constrained to known calls" if self.constrained else "free answers"
+        if self.constrained and constrains(model):
+            answers = "answers constrained to known calls"
+        elif self.constrained:
+            answers = (
+                f"free answers ({parse_spec(model).provider}: models are not constrained here)"
+            )
+        else:
+            answers = "free answers"
         line = f"variant: {learned}; {layout} and {answers} for both methods"
         if self.demonstrations:
             line += (
@@ -85,10 +94,25 @@ class Profile:
         return line
 
 
+def constrains(model: str) -> bool:
+    """Whether a quickstart with ``model`` constrains the actor's answers: ``local:``
+    models (llama.cpp's grammars in process) and ``scripted:`` ones. An ``openai:`` server
+    takes a grammar only when it is llama.cpp's or vLLM's, and ``anthropic:`` never, so
+    the quickstart leaves them free (`learnact compare --constrained` asks for it).
+    Raises `BadModelSpec` for a malformed spec."""
+    return parse_spec(model).provider in ("local", "scripted")
+
+
 # Two balls, each of which must cross to the other room (6 steps at best), and 8 distinct
 # problems, so no test task repeats a training one. One candidate and one revision of it:
 # the whole loop (create, use, revise, keep the better) within about 10 minutes with the
 # embedded model on 2 cores (two candidates took 11 min; BENCHMARKS.md, "First half hour").
+# The variant, chat turns and constrained answers (v1 of bench/quickstart-variants.toml):
+# on the quickstart's 5 test tasks no variant won a task, for either method (BENCHMARKS.md,
+# "Which variant the quickstart should use"); this one cost the fewest calls, gave Act its
+# only progress there, and is the layout in which the small actor won anything at all on
+# the smallest ladder rungs (5 of 16 tasks against 0 of 16 in the paper's text layout).
+# Induced actions found nothing on this task, and demonstrations (v3) did not help.
 QUICK = Profile(
     name="quick",
     family="pddl-gen/gripper[size=2,tasks=8]",
@@ -102,6 +126,8 @@ QUICK = Profile(
     revisions=1,
     describe_tokens=80,
     example_tokens=250,
+    prompt_style="turns",
+    constrained=True,
 )
 
 
@@ -130,7 +156,8 @@ def quickstart_experiment(
 ) -> Experiment:
     """The `Experiment` a quickstart runs: Act and LearnAct (``model`` in every role) on
     the first ``profile.test_tasks`` test tasks of ``family`` (default: the profile's),
-    the learner on its first ``profile.train_tasks`` training tasks."""
+    the learner on its first ``profile.train_tasks`` training tasks; answers constrained
+    only when the profile asks and ``model`` `constrains`."""
     return Experiment(
         name="quickstart",
         families=[FamilyEntry(name=family or profile.family)],
@@ -140,7 +167,7 @@ def quickstart_experiment(
         data_dir=data_dir,
         max_steps=profile.test_steps,
         prompt_style=profile.prompt_style,
-        constrained=profile.constrained,
+        constrained=profile.constrained and constrains(model),
         baseline_demonstrations=profile.demonstrations,
         learn=LearnSettings(
             candidates=profile.candidates,
