@@ -49,11 +49,17 @@ def _round(model: str, threads: int, processes: int) -> list[dict]:
         for _ in range(processes)
     ]
     out = []
-    for p in procs:
-        stdout, _ = p.communicate(timeout=900)
-        if p.returncode != 0:
-            sys.exit(f"error: the llama.cpp child failed (exit {p.returncode})")
-        out.append(json.loads(stdout))
+    try:
+        for p in procs:
+            stdout, _ = p.communicate(timeout=900)
+            if p.returncode != 0:
+                sys.exit(f"error: the llama.cpp child failed (exit {p.returncode})")
+            out.append(json.loads(stdout))
+    finally:
+        for p in procs:  # none left running when one failed
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     return out
 
 

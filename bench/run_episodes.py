@@ -11,40 +11,43 @@ from pathlib import Path
 
 QUERY = (
     "SELECT family, method, seed, task, won, progress, record FROM episodes "
-    "WHERE phase = 'test' ORDER BY rowid"
+    "WHERE phase = 'test' AND (? IS NULL OR method = ?) ORDER BY rowid"
 )
 
 
-def test_episodes(run: Path) -> list[dict]:
-    """Every test episode of the run in ``run`` (a run directory), in the order they were
-    stored: dicts with ``family``, ``method`` (str), ``seed``, ``task`` (int), ``won``
-    (bool), ``progress`` (float or None) and ``record`` (the episode record: ``steps``, a
-    list of step dicts). Exits with a one-line error when ``run`` holds no readable run
-    store, or when one (family, method, seed, task) was stored twice (a pair would be
-    ambiguous). Opened read-only, so a run still in progress can be read."""
+def test_episodes(run: Path, method: str | None = None) -> list[dict]:
+    """The test episodes of the run in ``run`` (a run directory; only ``method``'s when
+    given), in the order they were stored: dicts with ``family``, ``method`` (str),
+    ``seed``, ``task`` (int), ``won`` (bool), ``progress`` (float or None) and ``record``
+    (the episode record: ``steps``, a list of step dicts). Exits with a one-line error
+    when ``run`` holds no readable run store, or when one (family, method, seed, task) of
+    them was stored twice (a pair would be ambiguous; two processes in one run directory
+    could do that before learnact locked run directories). Opened read-only, so a run
+    still in progress can be read."""
     db = run / "run.sqlite3"
     if not db.is_file():
         sys.exit(f"error: {run} holds no run store (run.sqlite3)")
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            rows = con.execute(QUERY).fetchall()
+            rows = con.execute(QUERY, (method, method)).fetchall()
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
         sys.exit(f"error: {db}: not a readable run store ({e})")
     out, seen = [], set()
-    for family, method, seed, task, won, progress, record in rows:
-        key = (family, method, seed, task)
+    for family, name, seed, task, won, progress, record in rows:
+        key = (family, name, seed, task)
         if key in seen:
             sys.exit(
-                f"error: {run} holds two test episodes of {family} {method} seed {seed} task {task}"
+                f"error: {run} holds two test episodes of {family} {name} seed {seed} "
+                f"task {task} (two processes ran it at once?)"
             )
         seen.add(key)
         out.append(
             {
                 "family": family,
-                "method": method,
+                "method": name,
                 "seed": seed,
                 "task": task,
                 "won": bool(won),

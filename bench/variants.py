@@ -41,9 +41,7 @@ def parse_variant(text: str) -> tuple[str, Path, str]:
 def episodes(run: Path, method: str) -> dict[tuple[str, int, int], dict]:
     """(family, seed, task) -> outcome and step counts of ``method``'s test episodes."""
     out = {}
-    for e in test_episodes(run):
-        if e["method"] != method:
-            continue
+    for e in test_episodes(run, method):
         steps = e["record"].get("steps", [])
         out[(e["family"], e["seed"], e["task"])] = {
             "won": e["won"],

@@ -5,11 +5,15 @@ a one-line error."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.test_compare import LIGHTS, compare
+from scipy.stats import binomtest
+
+from tests.cli.test_compare import LIGHTS, RULES, compare
+from tests.learning.test_learner import BUGGY
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -63,6 +67,40 @@ def test_pairs_and_trajectory_stats_agree_with_the_report(tmp_path, model, env):
     )
     total = act_won + la_won
     assert rows["all"].startswith(f"| all | {2 * n} | {total} | {total} | 0 / 0 | 1.00 |")
+
+    # Against a run whose learner wrote a buggy action: the discordant pairs and the exact
+    # McNemar p, counted here from the two run stores.
+    buggy = tmp_path / "buggy.json"
+    rules = [{"purpose": "create_actions", "response": BUGGY}, *RULES[1:]]
+    buggy.write_text(json.dumps({"rules": rules, "default": "switch_on('lamp0')"}))
+    other = tmp_path / "other"
+    r = compare(
+        LIGHTS, "--methods", "act,learnact", "--model", f"scripted:{buggy}",
+        "--candidates", "1", "--rounds", "0", "--out", str(other), env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    a, b = _wins(run, "learnact"), _wins(other, "learnact")
+    only_a = sum(a[k] and not b[k] for k in a)
+    only_b = sum(b[k] and not a[k] for k in a)
+    assert only_a + only_b > 0  # else this could not tell a miscount from a right one
+    p = binomtest(only_a, only_a + only_b).pvalue
+    pairs = _script("paired_runs.py", str(run), str(other))
+    assert pairs.returncode == 0, pairs.stderr
+    rows = {line.split(" | ")[0].strip("| "): line for line in pairs.stdout.splitlines()}
+    assert rows[f"{LIGHTS} learnact"].startswith(
+        f"| {LIGHTS} learnact | {n} | {sum(a.values())} | {sum(b.values())} "
+        f"| {only_a} / {only_b} | {p:.2f} |"
+    )
+    swapped = _script("paired_runs.py", str(other), str(run))
+    assert f"| {only_b} / {only_a} | {p:.2f} |" in swapped.stdout
+
+
+def _wins(run, method: str) -> dict:
+    with sqlite3.connect(run / "run.sqlite3") as con:
+        rows = con.execute(
+            "SELECT seed, task, won FROM episodes WHERE phase = 'test' AND method = ?", (method,)
+        ).fetchall()
+    return {(s, t): bool(w) for s, t, w in rows}
 
 
 def test_a_directory_without_a_run_store_is_a_one_line_error(tmp_path):

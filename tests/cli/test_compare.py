@@ -413,11 +413,15 @@ def test_a_second_process_on_a_running_run_is_refused_and_changes_nothing(tmp_pa
             while time.monotonic() < deadline and not (run / "run.sqlite3").exists():
                 time.sleep(0.05)
             assert proc.poll() is None, "the first compare ended before the second started"
-            second = run_cli("compare", "--resume", str(run), "--yes", env=env, timeout=60)
-            assert second.returncode == 1, second.stderr
-            errors = [x for x in second.stderr.splitlines() if x.startswith("error:")]
-            assert len(errors) == 1 and f"another learnact process (pid {proc.pid})" in errors[0]
-            assert "Traceback" not in second.stderr
+            # Refused before anything else, its estimate too (the store is changing).
+            for extra in ("--yes", "--estimate"):
+                second = run_cli("compare", "--resume", str(run), extra, env=env, timeout=60)
+                assert second.returncode == 1, second.stderr
+                errors = [x for x in second.stderr.splitlines() if x.startswith("error:")]
+                assert (
+                    len(errors) == 1 and f"another learnact process (pid {proc.pid})" in errors[0]
+                )
+                assert "Traceback" not in second.stderr and "estimate" not in second.stderr
             assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
         finally:
             if proc.poll() is None:

@@ -97,10 +97,21 @@ def test_threads_come_from_the_environment_when_not_given(monkeypatch):
     assert default_threads() == (os.cpu_count() or 1)
     monkeypatch.setenv(THREADS_ENV, "1")
     assert default_threads() == 1
-    for bad in ("0", "two", "-1", "1.5"):
+    for bad in ("0", "two", "-1", "1.5", "\u00b2", "+", "1 2"):
         monkeypatch.setenv(THREADS_ENV, bad)
         with pytest.raises(BadInput, match=THREADS_ENV):
             default_threads()
+
+
+def test_a_bad_threads_setting_is_bad_input_before_any_command_runs(tmp_path):
+    from tests.helpers import run_cli
+
+    r = run_cli("envs", env={"LEARNACT_LLM_THREADS": "two"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert (
+        r.stderr.strip()
+        == "error: $LEARNACT_LLM_THREADS must be a positive number of threads, not 'two'"
+    )
 
 
 def test_a_local_model_runs_with_the_threads_the_environment_names(

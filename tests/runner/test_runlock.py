@@ -32,3 +32,46 @@ def test_a_lock_file_left_by_a_killed_process_locks_nothing(tmp_path):
     assert (tmp_path / LOCK_NAME).read_text().isdigit()  # its pid is still written
     with hold_run(tmp_path):
         assert (tmp_path / LOCK_NAME).read_text() == str(os.getpid())
+
+
+def test_a_filesystem_without_locks_runs_unlocked_with_a_warning(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.warns(RuntimeWarning, match="cannot lock files"), hold_run(tmp_path) as locked:
+        assert locked is False
+
+    def broken(fd, op):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(fcntl, "flock", broken)
+    with pytest.raises(OSError, match="Input/output"), hold_run(tmp_path):
+        pass
+
+
+def test_learnact_own_settings_count_the_methods_of_every_family(tmp_path):
+    from learnact.errors import BadInput
+    from learnact.runner.experiment import compose_experiment
+
+    toml = tmp_path / "exp.toml"
+    toml.write_text(
+        'methods = ["act"]\nmodel = "scripted:x.json"\n'
+        '[[families]]\nname = "pddl-gen/gripper[size=2,tasks=8]"\nmethods = ["act", "learnact"]\n'
+    )
+    exp = compose_experiment(options={}, learn_options={"rounds": 2}, file=toml)
+    assert exp.learn.rounds == 2  # learnact runs on that family: the setting is used
+    toml.write_text(
+        'methods = ["learnact"]\nmodel = "scripted:x.json"\n'
+        '[[families]]\nname = "pddl-gen/gripper[size=2,tasks=8]"\nmethods = ["act"]\n'
+    )
+    with pytest.raises(
+        BadInput, match=r"--rounds, --budget-calls: LearnAct's own .*\(methods: act\)"
+    ):
+        compose_experiment(options={}, learn_options={"rounds": 2, "budget_calls": 5}, file=toml)
+    # From the file's own [learn] section, nothing is refused.
+    toml.write_text(toml.read_text().replace("[[families]]", "[learn]\nrounds = 2\n[[families]]"))
+    assert compose_experiment(options={}, file=toml).learn.rounds == 2

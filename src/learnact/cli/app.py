@@ -96,6 +96,10 @@ def main(argv: list[str] | None = None) -> None:
 
     def invoke() -> object:
         try:
+            # A bad setting is bad input now, not a failure in every unit's worker later.
+            from learnact.llm.backends.llama_backend import default_threads
+
+            default_threads()
             return command.main(args=argv, prog_name="learnact", standalone_mode=False)
         finally:  # before run_cli's one-line error, which stays the last line
             summarise_warnings()

@@ -28,8 +28,16 @@ from learnact.runner.store import RunStore
 from learnact.runner.tasks import ordered, select_tasks
 
 LEARNING_METHODS = ("learnact", "act-reflexion", "react-reflexion")
-# Learn settings only LearnAct's learner reads (Reflexion uses train tasks and budgets).
-LEARNACT_OPTIONS = ("candidates", "rounds", "induce", "checks", "selection")
+# Learn settings only LearnAct's learner reads (Reflexion reads only the training tasks).
+LEARNACT_OPTIONS = (
+    "candidates",
+    "rounds",
+    "budget_calls",
+    "budget_tokens",
+    "induce",
+    "checks",
+    "selection",
+)
 
 #: What one seed changes, said in every report.
 SEED_VARIES = (
@@ -318,11 +326,11 @@ def compose_experiment(
         data["learn"] = {**dict(data.get("learn") or {}), **learn}
     exp = parse_experiment(data, str(file) if file else "options")
     unused = [k for k in LEARNACT_OPTIONS if k in learn]
-    if unused and "learnact" not in exp.methods:
-        flags = ", ".join(f"--{k}" for k in unused)
+    if unused and "learnact" not in exp.all_methods:
+        flags = ", ".join(f"--{k.replace('_', '-')}" for k in unused)
         raise BadInput(
             f"{flags}: LearnAct's own setting, and no method run learns actions "
-            f"(methods: {', '.join(exp.methods)}); add learnact to --methods or leave it out"
+            f"(methods: {', '.join(exp.all_methods)}); add learnact to --methods or leave it out"
         )
     return exp
 

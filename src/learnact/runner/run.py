@@ -388,24 +388,29 @@ def run_experiment(
     store: RunStore | None = None
     status: dict[str, str] = {}
     existing = (run_dir / STORE_NAME).exists() or resume
-    if existing:
-        # Checked only: nothing is written before the run is confirmed.
-        store = open_run(
-            run_dir, p, resume_only=resume, allow_code_change=allow_code_change, write=False
-        )
-        status = store.unit_status()
-    else:
-        _check_free(run_dir)
-    stack = ExitStack()
-    try:
+    # The store closes before the lock is released (an ExitStack unwinds in reverse).
+    with ExitStack() as stack:
+        if existing:
+            if (run_dir / STORE_NAME).exists():
+                # Refused at once while another process runs it (before its estimate).
+                stack.enter_context(hold_run(run_dir))
+            # Checked only: nothing is written before the run is confirmed.
+            store = open_run(
+                run_dir, p, resume_only=resume, allow_code_change=allow_code_change, write=False
+            )
+            stack.callback(store.close)
+            status = store.unit_status()
+        else:
+            _check_free(run_dir)
         pending = frozenset(u.id for u in p.units if status.get(u.id) not in ("done", "skipped"))
         planned = Planned(run_dir, p, pending, estimate(p, set(pending)))
         emit(planned)
         if confirm is not None and not confirm(planned):
             return RunResult(run_dir, RunSummary(), started=False, warnings=warnings)
-        stack.enter_context(hold_run(run_dir))
         if store is None:
+            stack.enter_context(hold_run(run_dir))
             store = open_run(run_dir, p)
+            stack.callback(store.close)
         else:
             accept_open(store, run_dir, p, allow_code_change)
         n = workers or default_workers(experiment)
@@ -431,10 +436,6 @@ def run_experiment(
             run_dir,
             on_unit=lambda u, state, result: emit(UnitFinished(u, state, result)),
         )
-    finally:
-        if store is not None:
-            store.close()
-        stack.close()
     from learnact.runner import report
 
     return RunResult(run_dir, summary, report.build(run_dir), warnings=warnings)

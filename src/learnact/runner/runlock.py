@@ -4,13 +4,17 @@ Two ``learnact compare`` processes in one run directory would both take its unfi
 units (resuming resets units left running) and store some episodes twice. The process
 that runs a directory holds an exclusive ``flock`` on ``run.lock`` in it (released by the
 kernel when the process ends, however it ends); a second process is refused at once with
-the first one's process id. Linux and other POSIX systems (``fcntl``).
+the first one's process id. Linux and other POSIX systems (``fcntl``). On a filesystem
+that cannot lock (an NFS mount with ``nolock``, some FUSE filesystems) the run goes on
+unlocked, with a warning.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +22,8 @@ from pathlib import Path
 from learnact.errors import LearnactError
 
 LOCK_NAME = "run.lock"
+# flock's answers on a filesystem that has no locks (not "someone holds it").
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
 
 
 class RunBusy(LearnactError):
@@ -25,10 +31,12 @@ class RunBusy(LearnactError):
 
 
 @contextmanager
-def hold_run(run_dir: Path) -> Iterator[None]:
+def hold_run(run_dir: Path) -> Iterator[bool]:
     """Hold ``run_dir``'s lock for the ``with`` block (the directory is created if need
-    be). Raises `RunBusy` when another process holds it; the lock file stays behind
-    (an empty lock file locks nothing) and holds the holder's process id."""
+    be); yields whether it is really locked (false, after a `RuntimeWarning`, on a
+    filesystem without ``flock``). Raises `RunBusy` when another process holds it. The
+    lock file stays behind (an unheld lock file locks nothing) with the holder's process
+    id in it while held."""
     run_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -40,10 +48,21 @@ def hold_run(run_dir: Path) -> Iterator[None]:
                 f"{run_dir} is being run by another learnact process (pid {holder}); "
                 "wait for it to finish or stop it, then resume"
             ) from None
+        except OSError as e:
+            if e.errno not in _NO_LOCKS:
+                raise
+            warnings.warn(
+                f"{run_dir}: this filesystem cannot lock files ({e.strerror}); the run goes "
+                "on unlocked, so do not start a second process in this directory",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            yield False
+            return
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         try:
-            yield
+            yield True
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)

@@ -10,7 +10,8 @@
 - Threads: the ``n_threads`` argument, else ``$LEARNACT_LLM_THREADS``, else the machine's
   cores (``os.cpu_count()``). Several processes on one machine should share the cores
   out (two at 2 threads each on 2 cores took 1.55x as long per call as two at 1 thread:
-  llama.cpp's threads wait by spinning); the thread count does not change the logits.
+  llama.cpp's threads wait by spinning); at 1 and 2 threads the logits were bitwise the
+  same (bench/llm_threads.py).
 - Tokens are counted by the model's own tokenizer; llama.cpp's own performance counters
   give the prompt tokens actually evaluated (the rest came from the KV cache).
 """
@@ -52,9 +53,13 @@ def default_threads() -> int:
     text = os.environ.get(THREADS_ENV, "").strip()
     if not text:
         return os.cpu_count() or 1
-    if not text.isdigit() or int(text) < 1:
+    try:
+        n = int(text, 10) if text.isascii() else 0
+    except ValueError:
+        n = 0
+    if n < 1:
         raise BadInput(f"${THREADS_ENV} must be a positive number of threads, not {text!r}")
-    return int(text)
+    return n
 
 
 def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
