@@ -27,3 +27,10 @@ def test_bench_file_is_a_valid_experiment(path):
         for spec in {entry.name, exp.learn_family_for(entry)}:
             if spec.startswith("pddl-gen/"):
                 assert make_family(spec).tasks
+    # A file of generated families only must plan as it stands: no test task that repeats a
+    # training problem or is the worked example's own problem (refused since 2026-11-30).
+    specs = {s for e in exp.families for s in (e.name, exp.learn_family_for(e))}
+    if all(s.startswith("pddl-gen/") for s in specs):
+        from learnact.runner.plan import plan
+
+        assert plan(exp).units

@@ -192,3 +192,34 @@ def test_demonstrations_are_of_training_tasks_only_and_every_report_says_so(monk
     assert rows["act"]["demonstrations"] == "demonstrations of the training tasks in its prompt"
     html = write_html(run).read_text(encoding="utf-8")
     assert 'id="demonstrations"' in html and "DEMONSTRATIONS: act:" in html
+
+
+TYRE = "pddl-gen/tyreworld[size=1,tasks=13]"  # one distinct problem: the worked example's own
+
+
+def test_the_worked_examples_own_problem_is_no_test_task(model, tmp_path):
+    from learnact.envs.registry import make_family
+
+    tyre = make_family(TYRE)
+    assert tyre.example_problem and {t.problem for t in tyre.tasks} == {tyre.example_problem}
+    assert any("worked example's own tyreworld problem" in w for w in tyre.source.warnings)
+    grip = make_family(GRIPPER)  # its task 6 is the example's problem: a training task
+    assert [i for i, t in enumerate(grip.tasks) if t.problem == grip.example_problem] == [6]
+    assert 6 in grip.split.train and not grip.source.warnings
+
+    exp = Experiment(families=[TYRE], methods=["act"], model=model, tasks="first:2")
+    with pytest.raises(TrainTestOverlap, match="test tasks 1, 2 hold the worked example's own"):
+        plan(exp)
+    allowed = plan(exp.model_copy(update={"allow_train_test_overlap": True}))
+    assert allowed.overlap == {TYRE: {"worked example": [1, 2]}}
+    run = tmp_path / "run"
+    r = run_cli(
+        "compare", TYRE, "--methods", "act", "--tasks", "first:1", "--model", model,
+        "--max-steps", "1", "--allow-train-test-overlap", "--out", str(run),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "every method's worked example is the problem of test tasks 1" in r.stdout
+
+    r = run_cli("eval", GRIPPER, "--method", "act", "--model", model, "--tasks", "6")
+    assert r.returncode == 2 and "test task 6 holds the worked example's own problem" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -61,6 +61,9 @@ def test_another_domain_is_refused():
 # --- the same problem written differently (issue 19: tyreworld's one-hub problems) --------
 
 TYRE1 = "pddl-gen/tyreworld[size=1,tasks=13]"
+# Two distinct problems in 13 tasks, written with their goals in other orders; unlike
+# TYRE1's, neither is the worked example's own problem (a plan refuses that first).
+TYRE2 = "pddl-gen/tyreworld[size=2,tasks=13]"
 
 
 def test_a_repeated_problem_is_one_problem_however_its_goal_is_ordered():
@@ -88,7 +91,10 @@ def test_the_refusal_names_both_kinds_of_overlap():
 
 
 def test_demonstrations_shown_to_the_baselines_are_checked_like_training():
-    exp = _exp(families=[TYRE1], methods=["act"], learn={}, baseline_demonstrations=True)
+    # Gripper with one ball: 4 distinct problems in 13 tasks, so test tasks repeat training
+    # problems (tyreworld's one-hub problem is the worked example's own: refused before).
+    one_ball = "pddl-gen/gripper[size=1,tasks=13]"
+    exp = _exp(families=[one_ball], methods=["act"], learn={}, baseline_demonstrations=True)
     with pytest.raises(TrainTestOverlap, match="same problems as demonstrated training tasks"):
         plan(exp)
     ok = _exp(families=[RUNGS[0]], methods=["act"], learn={}, baseline_demonstrations=True)
@@ -129,16 +135,19 @@ def test_eval_refuses_a_library_whose_training_problems_another_spec_repeats():
 
 
 def test_test_tasks_repeating_a_training_problem_of_their_own_family_are_refused():
-    exp = _exp(families=[TYRE1], learn={}, tasks="test")
+    exp = _exp(families=[TYRE2], learn={}, tasks="test")
     with pytest.raises(TrainTestOverlap, match="same problems as learnact training tasks"):
         plan(exp)
     # Act and the expert library learn nothing (and see no demonstrations): nothing to refuse.
-    assert plan(_exp(families=[TYRE1], methods=["act", "expert-library"], learn={}))
-    p = plan(_exp(families=[TYRE1], learn={}, tasks="test", allow_train_test_overlap=True))
-    assert p.overlap[TYRE1]["learnact"] == p.test_tasks[TYRE1]
+    assert plan(_exp(families=[TYRE2], methods=["act", "expert-library"], learn={}))
+    p = plan(_exp(families=[TYRE2], learn={}, tasks="test", allow_train_test_overlap=True))
+    fam = p.families[TYRE2]
+    trained = {fam.tasks[i].problem for i in fam.split.train}
+    repeats = [t for t in p.test_tasks[TYRE2] if fam.tasks[t].problem in trained]
+    assert repeats and p.overlap[TYRE2]["learnact"] == repeats
 
 
 def test_transfer_from_a_family_that_writes_the_same_problems_differently_is_refused():
-    exp = _exp(families=[TYRE1], learn={"family": TYRE1.replace("tasks=13", "tasks=5,seed=3")})
+    exp = _exp(families=[TYRE2], learn={"family": TYRE2.replace("tasks=13", "tasks=5,seed=3")})
     with pytest.raises(TrainTestOverlap, match="training problems"):
         plan(exp)

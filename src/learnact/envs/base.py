@@ -332,6 +332,13 @@ class TaskFamily(ABC):
         """One worked example trajectory, in the agent's Action/Observation format."""
 
     @property
+    def example_problem(self) -> str | None:
+        """The worked example's problem as a `TaskSpec.problem` hash, where the family can
+        tell (a task with this hash is the example's own problem, whose solution every
+        method sees in its prompt); ``None`` otherwise."""
+        return None
+
+    @property
     @abstractmethod
     def tasks(self) -> list[TaskSpec]:
         """Every task, numbered from 0 in canonical order (sorted file paths for data on disk)."""

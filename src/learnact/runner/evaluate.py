@@ -17,7 +17,7 @@ from learnact.agents.methods import REFLEXION, MethodSetup, build_agent
 from learnact.agents.trajectory import EpisodeRecord, TrajectoryWriter
 from learnact.envs.base import TaskFamily
 from learnact.llm.run import ChatModel, RunModel
-from learnact.runner.tasks import TrainTestOverlap, check_disjoint, listed
+from learnact.runner.tasks import TrainTestOverlap, check_disjoint, example_repeats, listed
 
 
 def summarise(family: TaskFamily, method: str, records: Sequence[EpisodeRecord]) -> dict[str, Any]:
@@ -54,8 +54,9 @@ def evaluate(
 
     Refuses (`learnact.runner.tasks.TrainTestOverlap`) tasks that the method learned on:
     Reflexion's training tasks, or the tasks ``setup.library`` was learned on (as its
-    metadata records, when it was learned on this family's data), unless
-    ``allow_train_test_overlap``; the results then list them (``train_test_overlap``).
+    metadata records, when it was learned on this family's data), and tasks that hold the
+    worked example's own problem, unless ``allow_train_test_overlap``; the results then
+    list them (``train_test_overlap``).
 
     The run is labelled ``str(out_dir)`` (or unlabelled); ``setup.learner``, if given,
     is bound to the same run. With ``out_dir``, trajectories go to
@@ -63,7 +64,10 @@ def evaluate(
     source and split) to ``results.json`` there, written atomically. Raises `BadInput`
     for an unknown method or ``learnact`` without a library.
     """
-    overlap = _learned_on(family, method, setup, tasks, allow_train_test_overlap)
+    shown = example_repeats(family, tasks, allow=allow_train_test_overlap)
+    overlap = sorted(
+        set(_learned_on(family, method, setup, tasks, allow_train_test_overlap)) | set(shown)
+    )
     writer = TrajectoryWriter(out_dir) if out_dir else None
     actor = RunModel(model, str(out_dir) if out_dir else None)
     if setup.learner is not None:

@@ -23,6 +23,7 @@ from learnact.runner.store import Unit
 from learnact.runner.tasks import (
     TrainTestOverlap,
     check_disjoint,
+    example_repeats,
     listed,
     ordered,
     select_tasks,
@@ -96,6 +97,9 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
         if not test:
             raise BadInput(f"{fam.name}: the task selection {exp.tasks_for(entry)!r} is empty")
         tests[entry.name] = test
+        shown = example_repeats(fam, test, allow=exp.allow_train_test_overlap)
+        if shown:
+            overlap.setdefault(entry.name, {})["worked example"] = shown
         methods = exp.methods_for(entry)
         if EXPERT in methods and expert_key(fam.name) is None:
             raise BadInput(f"{fam.name}: no expert library covers this family (method {EXPERT})")

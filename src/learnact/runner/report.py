@@ -425,6 +425,8 @@ def overlap_text(overlap: dict[str, dict[str, list[int]]]) -> str:
         + (
             "the other methods were shown solutions of"
             if what == "demonstrated"
+            else "every method's worked example is the problem of"
+            if what == "worked example"
             else f"{what} learned on"
         )
         + f" test tasks {', '.join(map(str, tasks))} (or their problems)"

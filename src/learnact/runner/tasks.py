@@ -99,6 +99,25 @@ def check_disjoint(
     return sorted(set(same) | set(repeats))
 
 
+def example_repeats(family: TaskFamily, test: Iterable[int], *, allow: bool = False) -> list[int]:
+    """The ``test`` tasks that hold the worked example's own problem
+    (`TaskFamily.example_problem`; every method sees its solution in its prompt), sorted.
+    Raises `TrainTestOverlap` naming them unless ``allow`` (the caller records it)."""
+    example = family.example_problem
+    if example is None:
+        return []
+    found = sorted({i for i in test if family.tasks[i].problem == example})
+    if found and not allow:
+        raise TrainTestOverlap(
+            f"{family.name}: test task{'s' if len(found) > 1 else ''} {listed(found)} "
+            f"hold{'' if len(found) > 1 else 's'} the worked example's own problem, "
+            "whose solution every method sees in its prompt; choose other tasks (another size "
+            "or seed), or opt in with --allow-train-test-overlap (TOML: "
+            "allow_train_test_overlap = true), which every report then states"
+        )
+    return found
+
+
 def listed(items: Sequence[object]) -> str:
     """``items`` for a message: ``a, b, c``, at most 8, then how many more."""
     more = f" and {len(items) - 8} more" if len(items) > 8 else ""

@@ -132,6 +132,15 @@ def as_call(command: str) -> str:
     return f"{name.replace('-', '_')}({', '.join(repr(a) for a in args)})"
 
 
+def example_key(kind: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The worked example's problem as `generators.Generated.key` writes a generated one
+    (objects, init and goal facts as sets), so a generated task that is the example's own
+    problem can be recognised. `KeyError` for an unknown kind."""
+    spec = SPECS[kind]
+    objects = frozenset(o for objs in spec.objects.values() for o in objs)
+    return objects, frozenset(spec.init), frozenset(spec.goal)
+
+
 @cache
 def example_text(kind: str) -> str:
     """The worked example of task type ``kind``: a small hand-written problem for learnact's own

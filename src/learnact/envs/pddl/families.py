@@ -27,7 +27,7 @@ from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl import model as m
 from learnact.envs.pddl.episode import SEPARATORS, PddlEpisode, PddlTask
-from learnact.envs.pddl.examples import example_text
+from learnact.envs.pddl.examples import example_key, example_text
 from learnact.envs.pddl.generators import generate_distinct
 from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
 from learnact.envs.pddl.loader import LenientPddlWarning, load_domain, parse_problem_text
@@ -112,6 +112,12 @@ class PddlFamily(TaskFamily):
         """The known task type's worked example (`examples.example_text`); ``""`` for an unknown
         domain."""
         return example_text(self._example_kind) if self._example_kind else ""
+
+    @property
+    def example_problem(self) -> str | None:
+        """The worked example's problem as a `TaskSpec.problem` hash (a generated task with
+        this hash is the example's own problem); ``None`` for an unknown domain."""
+        return _problem_hash(example_key(self._example_kind)) if self._example_kind else None
 
     @property
     def tasks(self) -> list[TaskSpec]:
@@ -369,11 +375,21 @@ def generated_family(
         for i, (g, t, h) in enumerate(zip(generated, texts, hashes, strict=True))
     ]
     options = f"tasks={n_tasks}, seed={seed_i}" + (f", size={size_i}" if size_i else "")
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if n_distinct < n_tasks:
         warnings = (
             f"only {n_distinct} of the {n_tasks} generated {kind} problems are distinct at this "
             "size; the others repeat them",
+        )
+    split = seeded_split(n_tasks, seed=seed_i)
+    example = example_key(kind)
+    # Only the split's test tasks matter here (a training task may well be the example's).
+    as_example = [i for i in split.test if generated[i].key == example]
+    if as_example:
+        which = ", ".join(map(str, as_example[:8])) + (" ..." if len(as_example) > 8 else "")
+        warnings += (
+            f"test tasks {which} of the split are the worked example's own {kind} problem, "
+            "whose solution every method sees in its prompt: runs refuse them as test tasks",
         )
     source = DataSource(
         path=None,
@@ -381,7 +397,6 @@ def generated_family(
         fingerprint=fingerprint([(g.name, h) for g, h in zip(generated, hashes, strict=True)]),
         warnings=warnings,
     )
-    split = seeded_split(n_tasks, seed=seed_i)
     family = PddlFamily(
         f"pddl-gen/{kind}", own_domain(kind), sources, split, source, KNOWN[kind], kind
     )
