@@ -18,7 +18,7 @@ import functools
 import keyword
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -337,6 +337,13 @@ class TaskFamily(ABC):
         tell (a task with this hash is the example's own problem, whose solution every
         method sees in its prompt); ``None`` otherwise."""
         return None
+
+    def example_tasks(self, indices: Iterable[int]) -> list[int]:
+        """Those of ``indices`` whose task is the worked example's own problem, in order:
+        here, tasks whose ``problem`` hash is `example_problem`. Families that can
+        recognise the example's problem otherwise (PDDL files) override it."""
+        example = self.example_problem
+        return [i for i in indices if example is not None and self.tasks[i].problem == example]
 
     @property
     @abstractmethod

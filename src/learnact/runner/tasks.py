@@ -103,10 +103,7 @@ def example_repeats(family: TaskFamily, test: Iterable[int], *, allow: bool = Fa
     """The ``test`` tasks that hold the worked example's own problem
     (`TaskFamily.example_problem`; every method sees its solution in its prompt), sorted.
     Raises `TrainTestOverlap` naming them unless ``allow`` (the caller records it)."""
-    example = family.example_problem
-    if example is None:
-        return []
-    found = sorted({i for i in test if family.tasks[i].problem == example})
+    found = sorted(set(family.example_tasks(sorted(set(test)))))
     if found and not allow:
         raise TrainTestOverlap(
             f"{family.name}: test task{'s' if len(found) > 1 else ''} {listed(found)} "

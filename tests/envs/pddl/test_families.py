@@ -114,3 +114,22 @@ def test_example_is_a_winning_trajectory(agentboard_dir, kind):
     ab = registry.make_family(f"pddl/{kind}", data_dir=str(agentboard_dir))
     assert ab.example == example and ab.instruction == family.instruction
     assert [a.signature for a in ab.basic_actions] == [a.signature for a in family.basic_actions]
+
+
+def test_the_worked_examples_own_problem_is_recognised_in_files_too(shared_data):
+    """AgentBoard's tyreworld p01 is the tyreworld worked example's problem (a training task
+    of the paper's split, so the real-data runs never test on it); no other AgentBoard
+    problem is an example's. A test task that is one is refused (runner/tasks.py)."""
+    from learnact.runner.tasks import TrainTestOverlap, example_repeats
+
+    found = {}
+    for kind in ("gripper", "blockworld", "tyreworld", "barman"):
+        family = registry.make_family(f"pddl/{kind}", data_dir=str(shared_data))
+        found[kind] = family.example_tasks(range(len(family.tasks)))
+    assert found == {"gripper": [], "blockworld": [], "tyreworld": [0], "barman": []}
+    tyre = registry.make_family("pddl/tyreworld", data_dir=str(shared_data))
+    assert 0 in tyre.split.train and tyre.tasks[0].name == "tyreworld/p01"
+    assert example_repeats(tyre, tyre.split.test) == []
+    with pytest.raises(TrainTestOverlap, match="test task 0 holds the worked example's own"):
+        example_repeats(tyre, [0, 1])
+    assert example_repeats(tyre, [0, 1], allow=True) == [0]

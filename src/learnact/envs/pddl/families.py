@@ -8,7 +8,7 @@ import re
 import threading
 import warnings as warnings_module
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +118,26 @@ class PddlFamily(TaskFamily):
         """The worked example's problem as a `TaskSpec.problem` hash (a generated task with
         this hash is the example's own problem); ``None`` for an unknown domain."""
         return _problem_hash(example_key(self._example_kind)) if self._example_kind else None
+
+    def example_tasks(self, indices: Iterable[int]) -> list[int]:
+        """Those of ``indices`` that are the worked example's own problem: by the problem
+        hash for generated tasks; for problem files, by their initial and goal facts (as
+        sets; objects may differ by domain constants), which parses them. AgentBoard's
+        tyreworld p01 is the example's problem (a training task of the paper's split)."""
+        if not self._example_kind:
+            return []
+        _, init, goal = example_key(self._example_kind)
+        found = []
+        for i in indices:
+            spec = self.tasks[i]
+            if spec.problem is not None:
+                same = spec.problem == self.example_problem
+            else:
+                problem = self.task(i).problem
+                same = _facts(problem.init) == init and _goal_facts(problem.goal) == goal
+            if same:
+                found.append(i)
+        return found
 
     @property
     def tasks(self) -> list[TaskSpec]:
@@ -342,6 +362,20 @@ def _int_option(name: str, value: str | int | None, default: int | None, low: in
     if n < low:
         raise BadInput(f"option {name} must be at least {low} (got {n})")
     return n
+
+
+def _facts(atoms: Iterable[tuple[str, ...]]) -> frozenset[str]:
+    """Atoms as the generators write facts: ``(pred arg ...)``."""
+    return frozenset(f"({' '.join(atom)})" for atom in atoms)
+
+
+def _goal_facts(goal: m.Formula) -> frozenset[str] | None:
+    """A goal that is a conjunction of positive atoms (or one atom) as facts; ``None`` for
+    any other goal (it is then no generated or example goal)."""
+    parts = goal.parts if isinstance(goal, m.Junction) and goal.conjunction else (goal,)
+    if not all(isinstance(p, m.Lit) and p.positive for p in parts):
+        return None
+    return frozenset(f"({' '.join((p.pred, *p.args))})" for p in parts if isinstance(p, m.Lit))
 
 
 def _problem_hash(key: tuple[frozenset[str], ...]) -> str:
