@@ -89,3 +89,17 @@ def test_missing_extra_is_reported_not_hidden(monkeypatch, tmp_path):
     monkeypatch.setattr(fam_mod, "extra_missing", engine.extra_missing)
     with pytest.raises(BadInput, match="not installed"):
         registry.make_family("alfworld/heat", data_dir=str(tmp_path))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_worked_examples_game_is_a_training_task_recognised_as_the_example(families, kind):
+    from learnact.envs.alfworld.examples import stored
+    from learnact.runner.tasks import TrainTestOverlap, example_repeats
+
+    for fmt in ("old", "new"):
+        family = families[(kind, fmt)]
+        found = family.example_tasks(range(len(family.tasks)))
+        assert found == [stored()[kind]["train_index"]] and found[0] in family.split.train
+        assert example_repeats(family, family.split.test) == []
+        with pytest.raises(TrainTestOverlap, match="worked example's own problem"):
+            example_repeats(family, found)

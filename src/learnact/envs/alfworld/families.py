@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from learnact.envs.alfworld import known_sets, locate
 from learnact.envs.alfworld.commands import BASIC_ACTIONS, NEW, OLD, Format, translate
 from learnact.envs.alfworld.engine import extra_missing
 from learnact.envs.alfworld.episode import AlfworldEpisode
-from learnact.envs.alfworld.examples import example_text
+from learnact.envs.alfworld.examples import example_text, stored
 from learnact.envs.alfworld.knowledge import instruction
 from learnact.envs.alfworld.tasks import DEFAULT_SPLIT, TASK_TYPES
 from learnact.envs.base import BasicAction, DataSource, Split, TaskFamily, TaskSpec
@@ -83,6 +84,12 @@ class AlfworldFamily(TaskFamily):
     def example(self) -> str:
         """This task type's worked example, in the game format most of the games use."""
         return example_text(self.kind, self.format)
+
+    def example_tasks(self, indices: Iterable[int]) -> list[int]:
+        """Those of ``indices`` that are the game the worked example was recorded in (a train
+        game of the paper's split, `examples.stored`), matched by its folders."""
+        game = stored()[self.kind]["game"].rsplit("/", 1)[0]
+        return [i for i in indices if self._games[i].rel.rsplit("/", 1)[0] == game]
 
     @property
     def tasks(self) -> list[TaskSpec]:
