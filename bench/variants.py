@@ -82,6 +82,26 @@ def cell(eps: list[dict], base: list[dict] | None) -> dict:
     return row
 
 
+def row_text(r: dict) -> str:
+    """One table row of `cell`'s dict (with ``variant`` and ``unpaired``); a cell with no
+    episode paired with the baseline (a run still going) shows its unpaired count only."""
+    if not r["episodes"]:
+        return f"| {r['variant']} | - | - | - | - | - | - | - | - | - | {r['unpaired']} |"
+    lo, hi = r["success_ci95"]
+    vs = (
+        f"{r['only_variant']} / {r['only_baseline']} | {r['mcnemar_p']:.2f} | "
+        f"{r['diff_points']:+.0f}"
+        if "only_variant" in r
+        else "- | - | -"
+    )
+    worked = "" if r["learned_worked"] is None else f" ({r['learned_worked']:.0%})"
+    return (
+        f"| {r['variant']} | {r['won']}/{r['episodes']} | {lo:.0%}-{hi:.0%} | "
+        f"{r['progress']} | {vs} | {r['invalid_share']} | {r['unparsable_share']} | "
+        f"{r['learned_share']}{worked} | {r['unpaired']} |"
+    )
+
+
 def learning_rows(variants: list[tuple[str, Path, str]]) -> list[dict]:
     from learnact.runner.report import build
 
@@ -146,23 +166,11 @@ def main() -> None:
         print(f"\n{family}")
         print(
             "| variant | won | 95% | progress | only variant / only baseline | McNemar p "
-            "| diff (pts) | invalid | unparsable | learned calls (worked) |"
+            "| diff (pts) | invalid | unparsable | learned calls (worked) | unpaired |"
         )
-        print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in cells:
-            lo, hi = r["success_ci95"]
-            vs = (
-                f"{r['only_variant']} / {r['only_baseline']} | {r['mcnemar_p']:.2f} | "
-                f"{r['diff_points']:+.0f}"
-                if "only_variant" in r
-                else "- | - | -"
-            )
-            worked = "" if r["learned_worked"] is None else f" ({r['learned_worked']:.0%})"
-            print(
-                f"| {r['variant']} | {r['won']}/{r['episodes']} | {lo:.0%}-{hi:.0%} | "
-                f"{r['progress']} | {vs} | {r['invalid_share']} | {r['unparsable_share']} | "
-                f"{r['learned_share']}{worked} |"
-            )
+            print(row_text(r))
     if learning:
         print(
             "\n| learning variant | learned on | acting calls | learner calls | tokens | library | checks sent back |"

@@ -61,3 +61,35 @@ def test_variants_agree_with_the_report(tmp_path, model, env):
     usage = report["learnact"]["learning_usage"]["by_purpose"]
     assert learning["acting_calls"] == usage["act"]["calls"]
     assert learning["actions"] == ["pair(a, b)"]
+
+
+def test_a_variant_with_no_episode_paired_with_the_baseline_shows_its_unpaired_count(
+    tmp_path, model, env
+):
+    """A run still going (or on other families) has cells the baseline has not played:
+    the row says so instead of failing on the missing figures."""
+    import sqlite3
+
+    from tests.cli.test_compare import OTHER
+
+    runs = {}
+    for name, family in (("base", LIGHTS), ("other", OTHER)):
+        runs[name] = tmp_path / name
+        r = compare(family, "--methods", "act", "--model", model, "--out", str(runs[name]), env=env)
+        assert r.returncode == 0, r.stderr
+    with sqlite3.connect(runs["other"] / "run.sqlite3") as con:
+        (n,) = con.execute("SELECT COUNT(*) FROM episodes WHERE phase = 'test'").fetchone()
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--baseline",
+            f"a={runs['base']}:act",
+            f"b={runs['other']}:act",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert n > 0 and f"| b | - | - | - | - | - | - | - | - | - | {n} |" in out.stdout
