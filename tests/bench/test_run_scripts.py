@@ -12,7 +12,8 @@ from pathlib import Path
 
 from scipy.stats import binomtest
 
-from tests.cli.test_compare import LIGHTS, RULES, compare
+from tests.bench.runs import act_and_learnact
+from tests.cli.test_compare import LIGHTS, RULES
 from tests.learning.test_learner import BUGGY
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -26,21 +27,7 @@ def _script(name: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_pairs_and_trajectory_stats_agree_with_the_report(tmp_path, model, env):
     run = tmp_path / "run"
-    r = compare(
-        LIGHTS,
-        "--methods",
-        "act,learnact",
-        "--model",
-        model,
-        "--candidates",
-        "1",
-        "--rounds",
-        "0",
-        "--out",
-        str(run),
-        "--json",
-        env=env,
-    )
+    r = act_and_learnact(run, model, env, "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)["cells"][LIGHTS]
     n = report["act"]["episodes"]
@@ -74,10 +61,7 @@ def test_pairs_and_trajectory_stats_agree_with_the_report(tmp_path, model, env):
     rules = [{"purpose": "create_actions", "response": BUGGY}, *RULES[1:]]
     buggy.write_text(json.dumps({"rules": rules, "default": "switch_on('lamp0')"}))
     other = tmp_path / "other"
-    r = compare(
-        LIGHTS, "--methods", "act,learnact", "--model", f"scripted:{buggy}",
-        "--candidates", "1", "--rounds", "0", "--out", str(other), env=env,
-    )  # fmt: skip
+    r = act_and_learnact(other, f"scripted:{buggy}", env)
     assert r.returncode == 0, r.stderr
     a, b = _wins(run, "learnact"), _wins(other, "learnact")
     only_a = sum(a[k] and not b[k] for k in a)

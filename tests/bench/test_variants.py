@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.bench.runs import act_and_learnact
 from tests.cli.test_compare import LIGHTS, compare
 
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "variants.py"
@@ -15,21 +16,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "variants.py"
 
 def test_variants_agree_with_the_report(tmp_path, model, env):
     run = tmp_path / "run"
-    r = compare(
-        LIGHTS,
-        "--methods",
-        "act,learnact",
-        "--model",
-        model,
-        "--candidates",
-        "1",
-        "--rounds",
-        "0",
-        "--out",
-        str(run),
-        "--json",
-        env=env,
-    )
+    r = act_and_learnact(run, model, env, "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)["cells"][LIGHTS]
     out = subprocess.run(

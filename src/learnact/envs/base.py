@@ -124,6 +124,12 @@ class TaskSpec:
         return bool(self.identity & other.identity)
 
 
+def listed(items: Sequence[object]) -> str:
+    """``items`` for a message: ``a, b, c``, at most 8, then how many more."""
+    more = f" and {len(items) - 8} more" if len(items) > 8 else ""
+    return ", ".join(map(str, items[:8])) + more
+
+
 def repeated_problems(
     source: TaskFamily, train: Sequence[int], target: TaskFamily, test: Sequence[int]
 ) -> list[int]:

@@ -12,10 +12,10 @@ whose test tasks repeat a training problem (a small generated size repeats probl
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
-from learnact.envs.base import TaskFamily, repeated_problems
+from learnact.envs.base import TaskFamily, listed, repeated_problems
 from learnact.errors import BadInput
 
 Split = Literal["train", "test"]
@@ -103,7 +103,7 @@ def example_repeats(family: TaskFamily, test: Iterable[int], *, allow: bool = Fa
     """The ``test`` tasks that hold the worked example's own problem
     (`TaskFamily.example_problem`; every method sees its solution in its prompt), sorted.
     Raises `TrainTestOverlap` naming them unless ``allow`` (the caller records it)."""
-    found = sorted(set(family.example_tasks(sorted(set(test)))))
+    found = family.example_tasks(sorted(set(test)))
     if found and not allow:
         raise TrainTestOverlap(
             f"{family.name}: test task{'s' if len(found) > 1 else ''} {listed(found)} "
@@ -113,9 +113,3 @@ def example_repeats(family: TaskFamily, test: Iterable[int], *, allow: bool = Fa
             "allow_train_test_overlap = true), which every report then states"
         )
     return found
-
-
-def listed(items: Sequence[object]) -> str:
-    """``items`` for a message: ``a, b, c``, at most 8, then how many more."""
-    more = f" and {len(items) - 8} more" if len(items) > 8 else ""
-    return ", ".join(map(str, items[:8])) + more

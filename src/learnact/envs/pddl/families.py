@@ -22,6 +22,7 @@ from learnact.envs.base import (
     TaskObject,
     TaskSpec,
     example_arguments,
+    listed,
 )
 from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
@@ -127,11 +128,12 @@ class PddlFamily(TaskFamily):
         if not self._example_kind:
             return []
         _, init, goal = example_key(self._example_kind)
+        example = self.example_problem
         found = []
         for i in indices:
             spec = self.tasks[i]
             if spec.problem is not None:
-                same = spec.problem == self.example_problem
+                same = spec.problem == example
             else:
                 problem = self.task(i).problem
                 same = _facts(problem.init) == init and _goal_facts(problem.goal) == goal
@@ -420,9 +422,8 @@ def generated_family(
     # Only the split's test tasks matter here (a training task may well be the example's).
     as_example = [i for i in split.test if generated[i].key == example]
     if as_example:
-        which = ", ".join(map(str, as_example[:8])) + (" ..." if len(as_example) > 8 else "")
         warnings += (
-            f"test tasks {which} of the split are the worked example's own {kind} problem, "
+            f"test tasks {listed(as_example)} of the split are the worked example's own {kind} problem, "
             "whose solution every method sees in its prompt: runs refuse them as test tasks",
         )
     source = DataSource(
