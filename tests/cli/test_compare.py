@@ -377,6 +377,17 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(tmp_path, env):
         before = dict(q(run, "SELECT id, finished FROM units WHERE status = 'done'"))
         requests_before = len(server.requests)
         remaining_episodes = sum(1 for u in state if u.startswith("ep|") and u not in done_before)
+        # The report of the unfinished run says how far it got, in words.
+        r = run_cli("report", str(run), env=env, timeout=60)
+        assert r.returncode == 0, r.stderr
+        counts = r.stderr.split("not complete (")[1].split(")")[0]
+        assert counts.startswith(f"{len(done_before)} done, ") and counts.endswith(" units")
+        # Units the killed process left "running" are named for what they are.
+        left_running = sum(1 for s in state.values() if s == "running")
+        assert "running" not in counts, counts
+        assert (f"{left_running} interrupted" in counts) == (left_running > 0), counts
+        n = {k: int(v) for v, k in (p.split() for p in counts[: -len(" units")].split(", "))}
+        assert sum(n.values()) == total_units
 
         r = run_cli("compare", "--resume", str(run), "--no-cache", "--json", env=env, timeout=120)
         assert r.returncode == 0, r.stderr

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 from learnact.agents.trajectory import read_jsonl
 from learnact.learning.checks import CHECKS
+from learnact.runner.runlock import hold_run
 from tests.helpers import run_cli
 from tests.learning.test_learner import BUGGY, FIX, GOAL_CALL, GOOD, SUPPORT
 
@@ -111,6 +113,19 @@ def test_learn_then_eval_learnact_against_act(tmp_path):
     r = run_cli("trace", "show", str(out), "--task", "0")
     assert r.returncode == 0, r.stderr
     assert "WON" in r.stdout and "pair('lamp1', 'lamp3')" in r.stdout and "on lamp1" in r.stdout
+
+    # One process per output folder: while another holds it, learn and eval are refused
+    # at once (exit 1, its pid) and what is there stays as it was.
+    before = {p: p.read_bytes() for p in (*run.rglob("*.json*"), *out.rglob("*.json*"))}
+    with hold_run(run), hold_run(out):
+        r = run_cli(
+            "learn", LIGHTS, "--model", actor, "--learner-model", learner, "--out", str(run)
+        )
+        assert r.returncode == 1 and f"pid {os.getpid()}" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+        r = run_cli("eval", LIGHTS, "--model", actor, "--tasks", "0", "--out", str(out))
+        assert r.returncode == 1 and f"pid {os.getpid()}" in r.stderr, r.stderr
+    assert {p: p.read_bytes() for p in before} == before
 
 
 def test_eval_bad_input(tmp_path):

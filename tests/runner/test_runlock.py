@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from learnact.runner.runlock import LOCK_NAME, RunBusy, hold_run
+from learnact.runner.runlock import LOCK_NAME, RunBusy, hold_run, holder
 
 
 def test_a_held_run_is_refused_with_the_holders_pid(tmp_path):
@@ -23,13 +23,26 @@ def test_a_held_run_is_refused_with_the_holders_pid(tmp_path):
         pass
 
 
+def test_holder_names_the_running_process_and_only_while_it_runs(tmp_path):
+    run = tmp_path / "r"
+    assert holder(run) is None  # no lock file: nobody
+    with hold_run(run):
+        assert holder(run) == str(os.getpid())
+        with pytest.raises(RunBusy), hold_run(run):  # asking took nothing from the holder
+            pass
+    assert holder(run) is None
+    with hold_run(run):  # and asking left nothing held
+        pass
+
+
 def test_a_lock_file_left_by_a_killed_process_locks_nothing(tmp_path):
-    holder = (
+    script = (
         "import os, sys; from pathlib import Path; from learnact.runner.runlock import hold_run\n"
         "with hold_run(Path(sys.argv[1])): os._exit(0)\n"  # dies holding it, no cleanup
     )
-    subprocess.run([sys.executable, "-c", holder, str(tmp_path)], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
     assert (tmp_path / LOCK_NAME).read_text().isdigit()  # its pid is still written
+    assert holder(tmp_path) is None
     with hold_run(tmp_path):
         assert (tmp_path / LOCK_NAME).read_text() == str(os.getpid())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -37,6 +38,7 @@ from learnact.envs import registry
 from learnact.library import ActionLibrary
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.evaluate import evaluate
+from learnact.runner.runlock import hold_run
 from learnact.runner.tasks import select_tasks
 
 
@@ -95,7 +97,12 @@ def register(app: typer.Typer) -> None:
                 prompt_style=check_prompt_style(prompt_style),
             ),
         )
-        with Sandbox() as sandbox, _progress(len(selected)) as (progress, bar):
+        # One process per output folder: two evaluations there would mix their trajectories.
+        with (
+            hold_run(out_dir) if out_dir is not None else nullcontext(),
+            Sandbox() as sandbox,
+            _progress(len(selected)) as (progress, bar),
+        ):
             results = evaluate(
                 family,
                 method,

@@ -36,6 +36,7 @@ from learnact.learning.learner import SELECTIONS, LearnConfig, estimate_calls
 from learnact.library.format import version_source
 from learnact.llm.spec import DEFAULT_MODEL
 from learnact.runner.learn import learn_library
+from learnact.runner.runlock import hold_run
 from learnact.runner.tasks import check_disjoint, select_tasks
 
 _C, _L = CreationConfig, LearnConfig  # the learner's defaults live there
@@ -224,7 +225,8 @@ def register(app: typer.Typer) -> None:
         )
 
         view = LearnProgress(candidates, rounds, len(tasks))
-        with Sandbox() as sandbox, view:
+        # One process per output folder: two learners there would overwrite each other.
+        with hold_run(out_dir), Sandbox() as sandbox, view:
             result, library = learn_library(family, learner, actor, sandbox, cfg, out_dir, view)
         summary = {
             "family": family.name,

@@ -71,6 +71,11 @@ def register(app: typer.Typer) -> None:
             show_table(t)
         if not rep["complete"]:
             info(
-                f"the run is not complete ({rep['units']}); "
+                f"the run is not complete ({_unit_counts(rep['units'])}); "
                 f"continue it with `learnact compare --resume {run_dir}`"
             )
+
+
+def _unit_counts(states: dict[str, int]) -> str:
+    """``{"done": 29, "pending": 43}`` as "29 done, 43 pending" (units of work)."""
+    return ", ".join(f"{n} {state}" for state, n in states.items()) + " units"

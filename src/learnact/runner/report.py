@@ -15,7 +15,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from learnact.runner import stats
+from learnact.runner import runlock, stats
 from learnact.runner.experiment import SEED_VARIES, Experiment, parse_experiment
 from learnact.runner.store import RunStore
 
@@ -38,7 +38,8 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     success and progress rates over seeds and tasks with their intervals (the result's
     ``statistics`` says how they are computed), mean steps and basic actions, LLM usage by purpose
     and by phase (test: also per episode; learning: also its wall time in seconds) and the learning
-    units' results. Beside it: unit states, whether the run is complete, usage totals by purpose and
+    units' results. Beside it: unit states (``done``, ``pending``, ``running``, ``failed``;
+    ``interrupted`` for units left running by a process that has ended), whether the run is complete, usage totals by purpose and
     the stored configuration. Floats are rounded to 4 decimals. Raises `BadInput` when ``run_dir``
     holds no run store or its stored configuration is not a valid experiment."""
     run_dir = Path(run_dir)
@@ -80,8 +81,15 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     learn_wall: dict[tuple[str, str], float] = defaultdict(float)
     unit_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    # Units left "running" by a process that has ended (killed, crashed) are not running:
+    # the next resume plays them again.
+    ended = runlock.holder(run_dir) is None
+
+    def status(u: dict[str, Any]) -> str:
+        return "interrupted" if ended and u["status"] == "running" else str(u["status"])
+
     for u in units:
-        unit_state[(u["family"], u["method"])][u["status"]] += 1
+        unit_state[(u["family"], u["method"])][status(u)] += 1
         if u["kind"] != "episode" and u["status"] == "done" and u["started"] and u["finished"]:
             learn_wall[(u["family"], u["method"])] += u["finished"] - u["started"]
         if u["kind"] in ("learn", "lessons") and u["status"] == "done":
@@ -120,7 +128,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
                 t[k] += c[k]
     states: dict[str, int] = defaultdict(int)
     for u in units:
-        states[u["status"]] += 1
+        states[status(u)] += 1
     return _r(
         {
             "run": run_dir.name,

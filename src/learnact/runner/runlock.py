@@ -30,6 +30,29 @@ class RunBusy(LearnactError):
     """Another process is running the same run directory (exit code 1)."""
 
 
+def holder(run_dir: Path) -> str | None:
+    """The process id (as text, "unknown" if not written yet) of the learnact process
+    running ``run_dir`` now, or None when none is (no lock file, an unheld one, or a
+    filesystem without ``flock``). Reads only: the lock is tried and let go at once."""
+    try:
+        fd = os.open(run_dir / LOCK_NAME, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        except OSError as e:
+            if e.errno in _NO_LOCKS:
+                return None
+            raise
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def hold_run(run_dir: Path) -> Iterator[bool]:
     """Hold ``run_dir``'s lock for the ``with`` block (the directory is created if need
