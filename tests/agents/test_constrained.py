@@ -4,6 +4,8 @@ real SmolLM2 model under it on a real PDDL task (llama.cpp's own grammar support
 from __future__ import annotations
 
 import ast
+import json
+import re
 
 import pytest
 
@@ -44,7 +46,77 @@ def test_the_grammar_allows_known_calls_with_seen_names_and_thoughts():
 
 def test_learned_signatures_take_defaults_as_optional():
     src = "def carry(a, b, c='left'):\n    pass\n\ndef _helper(x):\n    pass\n"
-    assert learned_signatures(src) == [Signature("carry", 2, 3)]
+    assert learned_signatures(src) == [Signature("carry", 2, 3, learned=True)]
+
+
+def _gbnf_regex(grammar: str, rule: str = "root") -> str:
+    """The grammar as a Python regular expression (enough for action_grammar's rules:
+    literals, rule names, groups, alternatives, ``*`` and one character class; no
+    recursion), to check which answers it lets through."""
+    rules = dict(line.split(" ::= ", 1) for line in grammar.strip().splitlines())
+    out = []
+    for tok in re.findall(r'"(?:[^"\\]|\\.)*"|\[\^\\n\]\+|[A-Za-z_]+|[()|*]', rules[rule]):
+        if tok.startswith('"'):
+            out.append(re.escape(json.loads(tok)))
+        elif tok.startswith("["):
+            out.append(r"[^\n]+")
+        elif tok == "(":
+            out.append("(?:")
+        elif tok in ")|*":
+            out.append(tok)
+        else:
+            out.append(f"(?:{_gbnf_regex(grammar, tok)})")
+    return "".join(out)
+
+
+def test_learned_actions_may_take_lists_and_terms_basic_actions_never():
+    lib = "def build_tower(blocks):\n    pass\n\ndef find_and_take(obj, places):\n    pass\n"
+    sigs = [Signature("move", 2, 2), *learned_signatures(lib)]
+    g = action_grammar(sigs, ["b1", "b2", "desk 1"], terms=["mug", "b1"])
+    assert g is not None
+    LlamaGrammar = pytest.importorskip("llama_cpp").LlamaGrammar
+    LlamaGrammar.from_string(g, verbose=False)  # llama.cpp's own parser takes it
+    allowed = re.compile(_gbnf_regex(g))
+    for answer in (
+        "build_tower(['b1', 'b2'])",
+        "build_tower('b1')",
+        "find_and_take('mug', ['desk 1', 'b2'])",
+        "find_and_take('mug', 'desk 1')",
+        "move('b1', 'desk 1')",
+    ):
+        assert allowed.fullmatch(answer), answer
+    for answer in (
+        "move(['b1'], 'b2')",  # a basic action takes names only
+        "move('mug', 'b1')",  # ... and no term
+        "build_tower([])",
+        "build_tower(['b3'])",  # nothing called b3 was seen
+        "build_tower(['b1',])",
+        "find_and_take('mug')",
+    ):
+        assert not allowed.fullmatch(answer), answer
+    # Only terms seen, no object name yet: a learned action can still be called.
+    g = action_grammar(sigs, [], terms=["mug"])
+    assert g is not None and re.fullmatch(_gbnf_regex(g), "build_tower(['mug'])")
+    assert "move(" not in g
+
+
+def test_alfworld_terms_are_the_goals_and_the_seen_objects_types(shared_data):
+    alfworld_put = make_family("alfworld/put", data_dir=str(shared_data))
+    text = (
+        "-= Welcome =-\nYou are in the middle of a room. You see a cabinet 6, a desk 1.\n\n"
+        "Your task is to: put some saltshaker on drawer."
+    )
+    assert alfworld_put.names_in(text, 0) == ["cabinet 6", "desk 1"]
+    assert alfworld_put.terms_in(text, 0) == ["saltshaker", "drawer", "cabinet", "desk"]
+    for goal, types in {
+        "look at book under the desklamp": ["book", "desklamp"],
+        "find two pillow and put them in sofa": ["pillow", "sofa"],
+        "put a cool mug in cabinet": ["mug", "cabinet"],
+        "clean some bowl and put it in cabinet": ["bowl", "cabinet"],
+    }.items():
+        assert alfworld_put.terms_in(f"Your task is to: {goal}.", 0) == types
+    # A family without terms (PDDL: every argument is an object of the task).
+    assert make_family("pddl-gen/gripper[size=1,tasks=4]").terms_in(text, 0) == []
 
 
 def test_the_grammar_is_part_of_the_request_and_its_cache_key():
@@ -72,8 +144,15 @@ def _known_call(reply: str, agent: ActAgent, names: set[str]) -> bool:
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in {s.name for s in agent.signatures}
-        and all(isinstance(a, ast.Constant) and a.value in names for a in node.args)
+        and all(_known_argument(a, node.func.id in agent.learned_names, names) for a in node.args)
     )
+
+
+def _known_argument(arg: ast.expr, learned: bool, names: set[str]) -> bool:
+    """A seen name; for a learned action also a list of them (PDDL has no other terms)."""
+    if isinstance(arg, ast.List) and learned:
+        return bool(arg.elts) and all(_known_argument(e, False, names) for e in arg.elts)
+    return isinstance(arg, ast.Constant) and arg.value in names
 
 
 def test_every_answer_of_the_real_small_model_is_a_known_call(gripper, sandbox, smollm):

@@ -312,10 +312,13 @@ class ActAgent:
     def grammar(self, task: int, shown: list[str]) -> str | None:
         """The GBNF grammar of a constrained answer in task ``task`` after the texts
         ``shown`` (goal and observations so far): a call of a known action with quoted
-        names from them (`TaskFamily.names_in`), or a ReAct thought; ``None`` when nothing
+        names from them (`TaskFamily.names_in`; a learned action also the family's terms,
+        `TaskFamily.terms_in`, and lists), or a ReAct thought; ``None`` when nothing
         could be called yet (`learnact.agents.grammar.action_grammar`)."""
-        names = self.family.names_in("\n".join(shown), task)
-        return action_grammar(self.signatures, names, think=self.react)
+        text = "\n".join(shown)
+        names = self.family.names_in(text, task)
+        terms = self.family.terms_in(text, task) if self.learned_names else []
+        return action_grammar(self.signatures, names, think=self.react, terms=terms)
 
     def _ask_again(
         self,

@@ -424,6 +424,13 @@ class TaskFamily(ABC):
         found = _OBJECT_LIKE.findall(text)
         return list(dict.fromkeys(" ".join(f.split()) for f in found))
 
+    def terms_in(self, text: str, task: int) -> list[str]:
+        """Words of ``text`` (as for `names_in`) that name no object but that a learned
+        action may take as an argument, in order of first mention (a constrained agent may
+        pass them to learned actions only, `learnact.agents.grammar`). This default: none.
+        ALFWorld: object types (``mug`` for ``mug 1``; the goal's ``saltshaker``)."""
+        return []
+
     def impossible_step(
         self, calls: Sequence[tuple[str, Sequence[str]]], show: Callable[[int], str]
     ) -> Impossible | None:

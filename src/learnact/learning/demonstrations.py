@@ -238,6 +238,9 @@ class WithDemonstrations(TaskFamily):
     def names_in(self, text: str, task: int) -> list[str]:
         return self.inner.names_in(text, task)
 
+    def terms_in(self, text: str, task: int) -> list[str]:
+        return self.inner.terms_in(text, task)
+
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:
         return self.inner.parameter_kinds(action)
 

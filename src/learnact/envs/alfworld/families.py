@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +21,42 @@ from learnact.envs.splits import DEFAULT_SEED, paper_split, seeded_split
 from learnact.errors import BadInput, DataNotFound
 
 FORMATS = ("auto", OLD, NEW)
+
+
+# The goal sentence, and the words of ALFWorld's six goal templates that are no object
+# type ("put a clean mug in desk", "look at book under the desklamp", "find two pillow
+# and put them in sofa"; alfworld's task descriptions).
+_GOAL = re.compile(r"Your task is to: ([^.\n]*)")
+_GOAL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "some",
+        "the",
+        "two",
+        "put",
+        "place",
+        "find",
+        "and",
+        "it",
+        "them",
+        "in",
+        "on",
+        "into",
+        "onto",
+        "at",
+        "under",
+        "with",
+        "to",
+        "clean",
+        "hot",
+        "heat",
+        "cool",
+        "cold",
+        "look",
+        "examine",
+    ]
+)
 
 
 class AlfworldFamily(TaskFamily):
@@ -42,6 +79,17 @@ class AlfworldFamily(TaskFamily):
             s: locate.count_games(locate.split_dir(self.alfworld_dir, s), self.kind)
             for s in locate.splits(self.alfworld_dir)
         }
+
+    def terms_in(self, text: str, task: int) -> list[str]:
+        """Object types, in order of first mention: the goal's (``saltshaker`` and
+        ``drawer`` in "put some saltshaker on drawer") and those of the objects ``text``
+        names (``mug`` for ``mug 1``). The expert libraries' and many learned actions take
+        a type where no object of it has been seen yet (``find_and_take('mug', ...)``)."""
+        found: list[str] = []
+        for goal in _GOAL.findall(text):
+            found += [w for w in re.findall(r"[a-z]+", goal.lower()) if w not in _GOAL_WORDS]
+        found += [name.rsplit(" ", 1)[0] for name in self.names_in(text, task) if " " in name]
+        return list(dict.fromkeys(found))
 
     def describe(self) -> dict[str, Any]:
         """`TaskFamily.describe` plus ``data_split`` (the split in use) and ``splits``."""
