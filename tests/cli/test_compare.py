@@ -18,6 +18,8 @@ import time
 
 import pytest
 
+from learnact.learning.checks import CHECKS
+from learnact.runner.report import checks_text
 from tests.helpers import EXAMPLES, default_sigint, run_cli
 from tests.learning.test_learner import GOAL_CALL, GOOD, SUPPORT
 from tests.llm.servers import free_port
@@ -132,6 +134,11 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     # 6 wins in 6 episodes (3 tasks x 2 seeds): the exact interval is [54-100], not a point.
     assert "success rate" in r.stdout and "100% [54-100] =" in r.stdout
     assert "paired: each method minus the best baseline" in r.stdout
+    # Each learner run once (two seeds), with what the checks of learned code sent back.
+    learners = r.stdout.split("learner runs")[1]
+    checks = [cells["learnact"]["learning"][s]["checks"] for s in (0, 1)]
+    assert all(set(c) == set(CHECKS) for c in checks)
+    assert learners.count("pair(a, b)") == 2 and checks_text(checks[0]) in learners
 
     # Exports, stable for diffing.
     r1 = run_cli("report", str(run), "--json")
@@ -152,6 +159,10 @@ def test_compare_learns_evaluates_reports_and_reruns_for_free(tmp_path, model, e
     assert int(by["learnact"]["create_actions_calls"]) == 2
     assert int(by["act-reflexion"]["reflect_calls"]) > 0
     assert int(by["learnact"]["learning_act_calls"]) > 0 and by["act"]["learning_calls"] == ""
+    assert by["learnact"]["learning_checks"] == "; ".join(
+        f"seed {s}: {checks_text(c)}" for s, c in enumerate(checks)
+    )
+    assert by["act"]["learning_checks"] == ""
     # 10 steps; the scripted actor repeats its failing line, so from the second step on the
     # repeat guard asks twice more per step: 1 + 9 * 3 calls.
     assert float(by["act"]["test_calls_per_episode"]) == 28.0

@@ -334,6 +334,7 @@ CSV_FIELDS = [
     "learning_act_calls",
     "learning_tokens",
     "learning_wall_s",
+    "learning_checks",
     "library_author",
     "of_expert_success",
     "of_expert_progress",
@@ -410,6 +411,10 @@ def to_csv(report: dict[str, Any]) -> str:
             per_ep = (cell.get("test_usage") or {}).get("per_episode") or {}
             out["test_calls_per_episode"] = per_ep.get("calls")
             out["test_tokens_per_episode"] = per_ep.get("tokens")
+            if method in LEARNED and cell.get("learning"):
+                out["learning_checks"] = "; ".join(
+                    f"seed {r['seed']}: {checks_text(r.get('checks'))}" for r in cell["learning"]
+                )
             learn = cell.get("learning_usage")
             if learn:
                 lt = learn["total"]
@@ -596,4 +601,49 @@ def tables(report: dict[str, Any]) -> list[Any]:
                 purposes,
             )
     out.append(t)
+    learners = learner_runs(report)
+    if learners:
+        t = Table(
+            title="learner runs: the library kept, and how often the checks of learned code "
+            "sent an answer back"
+        )
+        for col in ("learned on", "method", "seed", "kept", "stopped", "actions", "checks fired"):
+            t.add_column(col)
+        for r in learners:
+            t.add_row(
+                r["family"],
+                r["method"],
+                str(r["seed"]),
+                r.get("best") or "-",
+                r.get("stopped") or "-",
+                ", ".join(r.get("actions") or []) or "-",
+                checks_text(r.get("checks")),
+            )
+        out.append(t)
     return out
+
+
+def learner_runs(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each learner run of a `build` report once (a library evaluated on several families
+    is learned once): ``family`` learned on, ``method``, then the learner's result
+    (``seed``, ``best``, ``stopped``, ``actions``, ``checks``)."""
+    seen: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for family, row in report["cells"].items():
+        for method, cell in row.items():
+            if cell is None or method not in LEARNED:
+                continue
+            src = cell.get("learned_on") or family
+            for result in cell.get("learning") or []:
+                seen.setdefault(
+                    (src, method, result["seed"]), {"family": src, "method": method, **result}
+                )
+    return list(seen.values())
+
+
+def checks_text(checks: dict[str, int] | None) -> str:
+    """``{"hard_coded_names": 4, "unused_parameters": 0}`` as "hard_coded_names 4"; "none"
+    when no check fired, "-" when the run recorded none (checks off, or older runs)."""
+    if not checks:
+        return "-"
+    fired = [f"{name} {n}" for name, n in checks.items() if n]
+    return ", ".join(fired) or "none"
