@@ -102,3 +102,24 @@ def test_a_second_check_before_anything_changed_is_asked_again(gripper, sandbox,
     # check; its repeat asked again -> the move; then a check after the state changed is fine.
     assert kinds[:3] == [("check", 0), ("action", 1), ("check", 0)]
     assert rec.steps[1].call == GO and rec.steps[1].valid
+
+
+def test_alfworld_state_key_and_a_repeated_look(shared_data, sandbox, scripted):
+    # ALFWorld's state is the game's facts (without TextWorld's "checked" marks): a look,
+    # an inventory or an examine changes nothing; going somewhere does.
+    put = make_family("alfworld/put", data_dir=str(shared_data))
+    episode = put.make_episode(0)
+    episode.reset()
+    before = episode.state_key()
+    assert episode.step("look").valid and episode.state_key() == before
+    assert episode.step("inventory").valid and episode.state_key() == before
+    assert episode.step("go to desk 1").valid and episode.state_key() != before
+    episode.close()
+    # So the repeat guard asks again when the small actor looks around twice in a row.
+    look, go = "look()", "goto('desk 1')"
+    model = scripted([{"purpose": "act", "responses": [look, look, go], "then": "repeat_last"}])
+    setup = MethodSetup()
+    setup.config.max_steps = 2
+    setup.config.repeat_retries = 1
+    rec = build_agent("act", put, RunContext(model, sandbox), setup).run(0)
+    assert [(s.call, s.valid, s.resampled) for s in rec.steps] == [(look, True, 0), (go, True, 1)]

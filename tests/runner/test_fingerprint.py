@@ -116,3 +116,30 @@ def test_a_code_change_alone_needs_an_explicit_recorded_override(
     assert "resumed 1 time(s) with changed learnact code" in report.code_change_text(
         rep["code_changes"]
     )
+
+
+def test_a_finished_run_opened_with_new_code_is_not_marked_as_mixed(
+    tmp_path, family_module, monkeypatch
+):
+    """Re-running the command of a finished run with newer code plays nothing: no refusal,
+    and no code change recorded (every report would otherwise say its episodes mix code)."""
+    import sqlite3
+
+    from learnact.runner.run import RunRefused
+    from learnact.runner.store import RunStore
+
+    run = tmp_path / "run"
+    open_run(run, plan(exp())).close()
+    db = sqlite3.connect(run / "run.sqlite3")
+    with db:
+        db.execute("UPDATE units SET status = 'done'")
+    monkeypatch.setattr(fingerprint, "source_hash", lambda: "b" * 64)
+    open_run(run, plan(exp())).close()
+    with RunStore(run) as store:
+        assert store.get_meta("code_changes") is None
+    # One unit left to play: that one would run with the new code, so the rule holds.
+    with db:
+        db.execute("UPDATE units SET status = 'pending' WHERE rowid = 1")
+    db.close()
+    with pytest.raises(RunRefused, match="other learnact code"):
+        open_run(run, plan(exp()))

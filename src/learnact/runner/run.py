@@ -310,7 +310,8 @@ def _accept_code_change(
     write: bool = True,
 ) -> None:
     """Record a resume across a change of learnact's code only (with ``write``), or raise
-    `RunRefused`."""
+    `RunRefused`. A finished run (every unit done) runs nothing with the new code: it is
+    neither refused nor recorded as mixing code."""
     source = new["learnact"]["source"]
     rest_old = {**old, "learnact": {**old["learnact"], "source": None}}
     rest_new = {**new, "learnact": {**new["learnact"], "source": None}}
@@ -320,6 +321,8 @@ def _accept_code_change(
             f"{run_dir} was started with a different setup; refusing to mix results "
             f"({'; '.join(changes)}). Use a new --out, or restore the original setup."
         )
+    if all(status == "done" for status in store.unit_status().values()):
+        return
     accepted: list[dict[str, Any]] = store.get_meta("code_changes") or []
     if any(c["source"] == source for c in accepted):
         return

@@ -8,7 +8,10 @@ like ``alfworld.agents.environment.alfred_tw_env.AlfredDemangler`` (``mug_bar__m
 becomes ``mug 1``).
 
 The engine never sees the game's ``walkthrough`` (it is dropped before loading) and is
-asked for no expert plan, policy commands or facts: nothing here can reveal a solution.
+asked for no expert plan or policy commands: nothing here can reveal a solution. The
+facts TextWorld keeps of the current state are read for one thing only, telling whether
+a command changed the state (`GameEngine.state_facts`, the repeat guard); they are never
+shown to an agent.
 
 Each engine owns a private copy of fast-downward's shared library (that is how
 ``PddlEnv`` keeps instances apart: the library has global state). Copies are costly
@@ -174,6 +177,16 @@ class GameEngine:
     def won(self) -> bool:
         """Whether the game is won (TextWorld's ``won``); ``False`` before `reset`."""
         return bool(self._state is not None and self._state["won"])
+
+    def state_facts(self) -> frozenset[str]:
+        """The facts true now, as text, without TextWorld's ``checked`` marks (which record
+        that a place or the inventory was looked at, not a change of the world): equal
+        before and after a command that changed nothing. `RuntimeError` before `reset`."""
+        if self._state is None:
+            raise RuntimeError("reset() the game before state_facts()")
+        return frozenset(
+            str(f) for f in self._state["_facts"] if getattr(f, "name", None) != "checked"
+        )
 
     def step(self, command: str) -> tuple[str, bool]:
         """Apply ``command``; returns (feedback, valid). Invalid commands change nothing."""

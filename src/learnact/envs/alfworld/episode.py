@@ -84,6 +84,12 @@ class AlfworldEpisode(Episode):
         elif commands.placed(cmd) is not None:
             self._holding = None
 
+    def state_key(self) -> frozenset[str]:
+        """The game's facts now (`GameEngine.state_facts`): the same after a command that
+        changed nothing (``look``, ``examine``, ``inventory``), so the repeat guard asks
+        again when one is repeated. `RuntimeError` before `reset`."""
+        return self._require().state_facts()
+
     def valid_actions(self) -> list[str] | None:
         """The engine's admissible commands now, without ``help``. `RuntimeError` before `reset`."""
         engine = self._require()
