@@ -151,3 +151,37 @@ def test_transfer_from_a_family_that_writes_the_same_problems_differently_is_ref
     exp = _exp(families=[TYRE2], learn={"family": TYRE2.replace("tasks=13", "tasks=5,seed=3")})
     with pytest.raises(TrainTestOverlap, match="training problems"):
         plan(exp)
+
+
+def test_in_a_transfer_the_baselines_see_the_learners_demonstrations():
+    """Issue 20's fairness rule: the baselines get the same demonstrations as learnact's
+    induced actions, those of the training tasks of the family it learns on (size 2 here),
+    not of their own rung's training tasks (which, at one ball, repeat its test problems)."""
+    from learnact.envs.registry import make_family
+    from learnact.learning.demonstrations import with_demonstrations
+
+    one_ball = "pddl-gen/gripper[size=1,tasks=13]"
+    exp = _exp(
+        families=[one_ball, RUNGS[0]],
+        methods=["act", "learnact"],
+        baseline_demonstrations=True,
+        learn={"family": SMALL, "induce": ["demonstrations"]},
+    )
+    assert plan(exp).overlap == {}
+    target, source = make_family(one_ball), make_family(SMALL)
+    train = list(source.split.train)
+    shown = with_demonstrations(target, train, source)
+    assert shown.demonstrations and {d.task for d in shown.demonstrations} <= set(train)
+    first = source.make_episode(shown.demonstrations[0].task).reset()
+    assert first.goal in shown.example and "ball2" in shown.example  # two balls: size 2
+    assert shown.name == target.name and shown.tasks == target.tasks  # episodes are the rung's
+    # A source whose training problems a test task repeats is refused for the baselines too.
+    same_generator = SMALL.replace("tasks=13", "tasks=20")
+    clash = _exp(
+        families=[same_generator],
+        methods=["act"],
+        baseline_demonstrations=True,
+        learn={"family": SMALL},
+    )
+    with pytest.raises(TrainTestOverlap, match="whose demonstrations the baselines see"):
+        plan(clash)

@@ -195,8 +195,15 @@ class WithDemonstrations(TaskFamily):
     (``prompts/demonstrations.j2``). Everything else is ``family``'s own, so episodes,
     scoring and reports are unchanged. ``demos`` are rendered once, here."""
 
-    def __init__(self, family: TaskFamily, demos: Sequence[Demonstration]) -> None:
+    def __init__(
+        self,
+        family: TaskFamily,
+        demos: Sequence[Demonstration],
+        source: TaskFamily | None = None,
+    ) -> None:
         from learnact.prompts import render
+
+        shown = source or family  # the family whose tasks the demonstrations solve
 
         self.inner = family
         self.name = family.name
@@ -209,7 +216,7 @@ class WithDemonstrations(TaskFamily):
         self._example = render(
             "demonstrations",
             example=family.example,
-            demonstrations=[render_demonstration(family, d) for d in self.demonstrations],
+            demonstrations=[render_demonstration(shown, d) for d in self.demonstrations],
         )
 
     instruction = property(lambda self: self.inner.instruction)
@@ -252,14 +259,22 @@ _CACHE: dict[tuple[str, str | None, tuple[int, ...]], Demonstrations] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def with_demonstrations(family: TaskFamily, tasks: Sequence[int]) -> WithDemonstrations:
-    """``family`` given the demonstrations of ``tasks`` less its test tasks and the tasks
-    holding a test task's problem (`demonstrable`; computed once per process and family
-    data; see `demonstrations`)."""
-    chosen = tuple(demonstrable(family, tasks))
-    key = (family.name, family.source.fingerprint, chosen)
+def with_demonstrations(
+    family: TaskFamily, tasks: Sequence[int], source: TaskFamily | None = None
+) -> WithDemonstrations:
+    """``family`` given the demonstrations of ``tasks`` of ``source`` (default: ``family``
+    itself; in a transfer, the family the learner learned on, so that the baselines see
+    the demonstrations learnact's induced actions came from), less the source's test tasks
+    and the tasks holding a test task's problem of either family (`demonstrable`;
+    computed once per process and family data; see `demonstrations`)."""
+    src = source or family
+    chosen = demonstrable(src, tasks)
+    if src is not family:
+        clash = set(repeated_problems(family, list(family.split.test), src, chosen))
+        chosen = [t for t in chosen if t not in clash]
+    key = (src.name, src.source.fingerprint, tuple(chosen))
     with _CACHE_LOCK:
         if key not in _CACHE:
-            _CACHE[key] = demonstrations(family, chosen)
+            _CACHE[key] = demonstrations(src, chosen)
         found = _CACHE[key].found
-    return WithDemonstrations(family, found)
+    return WithDemonstrations(family, found, None if src is family else src)

@@ -59,7 +59,10 @@ def load_families(exp: Experiment) -> dict[str, TaskFamily]:
         raise BadInput(f"family listed twice: {', '.join(sorted(dupes))}")
     out = {f.name: registry.make_family(f.name, data_dir=exp.data_dir) for f in exp.families}
     for f in exp.families:  # families learnact learns on for others (library transfer)
-        if "learnact" in exp.methods_for(f):
+        demonstrated = exp.baseline_demonstrations and any(
+            m != "learnact" for m in exp.methods_for(f)
+        )
+        if "learnact" in exp.methods_for(f) or demonstrated:
             src = exp.learn_family_for(f)
             if src not in out:
                 out[src] = registry.make_family(src, data_dir=exp.data_dir)
@@ -123,8 +126,23 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
         if any(m in REFLEXION for m in methods):
             learns["reflexion"] = select_tasks(fam, exp.reflexion_train_tasks, "train")
         if exp.baseline_demonstrations and any(m != "learnact" for m in methods):
-            # Every other method sees solutions of these tasks (runner/units.py).
-            learns["demonstrated"] = select_tasks(fam, exp.learn.train_tasks, "train")
+            # Every other method sees solutions of the training tasks of the family
+            # learnact learns on (runner/units.py): the same demonstrations.
+            if source == entry.name:
+                learns["demonstrated"] = select_tasks(fam, exp.learn.train_tasks, "train")
+            else:
+                src = families[source]
+                shown = select_tasks(src, exp.learn.train_tasks, "train")
+                both = repeated_problems(src, shown, fam, test)
+                if both and not exp.allow_train_test_overlap:
+                    raise TrainTestOverlap(
+                        f"{fam.name}: test tasks {listed(both)} are problems of {source} "
+                        "training tasks whose demonstrations the baselines see; choose other "
+                        "tasks, or opt in with --allow-train-test-overlap (TOML: "
+                        "allow_train_test_overlap = true)"
+                    )
+                if both:
+                    overlap.setdefault(entry.name, {})["demonstrated training"] = both
         for what, train in learns.items():
             both = check_disjoint(
                 fam, train, test, what=f"{what} training", allow=exp.allow_train_test_overlap

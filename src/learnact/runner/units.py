@@ -165,10 +165,13 @@ def execute(
     if u.kind == "learn":
         return _learn(job, ctx, u, fam, on_event)
     if exp.baseline_demonstrations and u.method != "learnact":
-        # The same demonstrations learnact's induced actions may use, in context.
+        # The same demonstrations learnact's induced actions may use, in context: those
+        # of the training tasks of the family its learner learns on.
         from learnact.learning.demonstrations import with_demonstrations
 
-        fam = with_demonstrations(fam, select_tasks(fam, exp.learn.train_tasks, "train"))
+        src = ctx.family(exp.learn_family_for(u.family))
+        train = select_tasks(src, exp.learn.train_tasks, "train")
+        fam = with_demonstrations(fam, train, None if src is fam else src)
     buf = BufferWriter()
     actor = RunModel(ctx.model(exp.model), f"{job['run']}|{u.id}")
     run_ctx = RunContext(actor, ctx.sandbox(), buf)
