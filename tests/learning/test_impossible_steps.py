@@ -74,6 +74,15 @@ def _verdict(family, calls):
         ),
         # Two parameters may name the same ball: not refused.
         ([("pick", ("?a", "?r", "left")), ("drop", ("?b", "?r", "left"))], None, None),
+        # Picked with the left gripper, dropped from the right one: the schemas allow it
+        # (nothing says a ball is in one gripper only), no reachable state does. The
+        # -full gripper learner kept exactly this (runs/ladder-gripper-full, 68d0574).
+        (
+            [("pick", ("?o", "?f", "left")), ("drop", ("?o", "?t", "right"))],
+            "never_runs",
+            "drop(o, t, 'right') can never run after the steps before it: in no state of the "
+            "worked example's problem",
+        ),
     ],
 )
 def test_gripper_sequences(gripper, calls, kind, words):
@@ -90,6 +99,19 @@ def test_blockworld_pickup_then_unstack_never_runs(blockworld):
     assert found is not None and found.index == 1 and found.kind == "never_runs"
     assert "which pickup(x) made false" in found.reason
     assert _verdict(blockworld, [("pickup", ("?x",)), ("stack", ("?x", "?y"))]) is None
+
+
+def test_reachable_states_judge_only_what_the_example_can_hold(blockworld):
+    # Put a on b, then unstack b from a: b is under a in every state that follows.
+    swap = [("pickup", ("?a",)), ("stack", ("?a", "?b")), ("unstack", ("?b", "?a"))]
+    found = _verdict(blockworld, swap)
+    assert found is not None and found.index == 2 and "worked example's problem" in found.reason
+    # A tower of four blocks cannot be built in the example's three-block problem, but may
+    # in a bigger one: more parameters than blocks, so it is not judged.
+    tower = [("pickup", ("?b",)), ("stack", ("?b", "?a")), ("pickup", ("?c",))]
+    tower += [("stack", ("?c", "?b")), ("pickup", ("?d",)), ("stack", ("?d", "?c"))]
+    assert _verdict(blockworld, tower) is None
+    assert _verdict(blockworld, tower[:4]) is None  # three blocks: it runs
 
 
 def _reachable(family, task):

@@ -22,7 +22,9 @@ Checks (`CHECKS`), each a name in the journal and the learning summary:
   a basic-action call that can never run after the calls before it, in any state and for
   any arguments, or that changes nothing whenever it runs (``pick(b, r, 'left')`` twice;
   ``pickup(x)`` then ``unstack(x, y)``; ``move(room, room)``), in families that can tell
-  (`TaskFamily.impossible_step`: PDDL, over the action schemas).
+  (`TaskFamily.impossible_step`: PDDL, over the action schemas, then over the states
+  reachable in the worked example's problem: ``pick(o, r, 'left')`` then
+  ``drop(o, t, 'right')``).
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from learnact.envs.pddl import model as m
 from learnact.envs.pddl.episode import PddlEpisode, PddlTask
 from learnact.envs.pddl.generators import problem_text
 from learnact.envs.pddl.knowledge import KNOWN
 from learnact.envs.pddl.loader import parse_problem_text
 from learnact.envs.pddl.resources import own_domain
+from learnact.envs.pddl.sequences import Reachable
 
 
 @dataclass(frozen=True)
@@ -142,15 +144,31 @@ def example_key(kind: str) -> tuple[frozenset[str], frozenset[str], frozenset[st
 
 
 @cache
+def example_pddl(kind: str) -> tuple[m.Domain, m.Problem]:
+    """The worked example of task type ``kind`` as learnact's own domain and the example's
+    problem, parsed (cached). `KeyError` for an unknown kind."""
+    spec = SPECS[kind]
+    domain = own_domain(kind)
+    text = problem_text(f"{kind}-example", kind, spec.objects, spec.init, spec.goal)
+    return domain, parse_problem_text(text, domain)
+
+
+@cache
+def example_states(kind: str) -> Reachable:
+    """Every state reachable in the worked example's problem of ``kind`` (cached; barman's,
+    the largest, has about 5,000), for `Reachable.never_runs`."""
+    return Reachable(*example_pddl(kind))
+
+
+@cache
 def example_text(kind: str) -> str:
     """The worked example of task type ``kind``: a small hand-written problem for learnact's own
     domain, its plan played in the simulator, as ``Goal:`` / ``Observation:`` / ``Action:`` lines
     (actions written as calls). Cached. `KeyError` for an unknown kind; `AssertionError` if the plan
     fails (a packaging bug, never a user error)."""
     spec = SPECS[kind]
-    domain = own_domain(kind)
-    text = problem_text(f"{kind}-example", kind, spec.objects, spec.init, spec.goal)
-    episode = PddlEpisode(PddlTask(domain, parse_problem_text(text, domain), KNOWN[kind].style))
+    domain, problem = example_pddl(kind)
+    episode = PddlEpisode(PddlTask(domain, problem, KNOWN[kind].style))
     first = episode.reset()
     lines = [f"Goal: {first.goal}", f"Observation: {first.observation}"]
     for command in spec.plan:

@@ -28,7 +28,7 @@ from learnact.envs.data import fingerprint, resolve_family_dir
 from learnact.envs.pddl import known_sets
 from learnact.envs.pddl import model as m
 from learnact.envs.pddl.episode import SEPARATORS, PddlEpisode, PddlTask
-from learnact.envs.pddl.examples import example_key, example_text
+from learnact.envs.pddl.examples import example_key, example_states, example_text
 from learnact.envs.pddl.generators import generate_distinct
 from learnact.envs.pddl.knowledge import KNOWN, DomainKnowledge, action_doc, generic_instruction
 from learnact.envs.pddl.loader import LenientPddlWarning, load_domain, parse_problem_text
@@ -269,11 +269,28 @@ class PddlFamily(TaskFamily):
         if any(not m.is_var(a) and SEPARATORS.split(a) != [a] for _, args in calls for a in args):
             return None
         style = self._known.style if self._known else TextStyle()
-        return impossible_step(
+        found = impossible_step(
             self.domain,
             [(schemas[name], tuple(args)) for name, args in calls],
             lambda atom: sentence(style, (atom[0], *(_placeholder(a) for a in atom[1:]))),
             show,
+        )
+        if found is not None or not self._example_kind:
+            return found
+        # What the schemas alone cannot exclude, the example's reachable states can (a ball
+        # is never in the left gripper and the right one at once).
+        reach = example_states(self._example_kind)
+        own = {python_name(s.name): s.name for s in reach.world.domain.actions.values()}
+        if any(name not in own for name, _ in calls):
+            return None
+        index = reach.never_runs([(own[name], tuple(args)) for name, args in calls])
+        if index is None:
+            return None
+        return Impossible(
+            index,
+            "never_runs",
+            f"{show(index)} can never run after the steps before it: in no state of the "
+            "worked example's problem does any choice of arguments get past it",
         )
 
     def parameter_kinds(self, action: str) -> tuple[frozenset[str], ...] | None:

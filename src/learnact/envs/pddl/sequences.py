@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 
 from learnact.envs.base import Impossible
 from learnact.envs.pddl import model as m
-from learnact.envs.pddl.simulator import substitute
+from learnact.envs.pddl.simulator import CompiledAction, World, applicable_bindings, substitute
 
-__all__ = ["impossible_step"]
+__all__ = ["Reachable", "impossible_step", "never_runs_in"]
 
 Key = tuple[str, tuple[str, ...]]  # (predicate, terms)
 
@@ -129,3 +129,121 @@ def impossible_step(
 def _eq_words(lit: m.Eq) -> str:
     left, right = lit.left.lstrip("?"), lit.right.lstrip("?")
     return f"{left} is {'' if lit.positive else 'not '}the same as {right}"
+
+
+class Reachable:
+    """The states reachable in one small problem (a worked example's), computed once, to
+    ask `never_runs` of. ``states`` is ``None`` when there are more than ``max_states``
+    (nothing is then claimed)."""
+
+    def __init__(self, domain: m.Domain, problem: m.Problem, max_states: int = 10_000) -> None:
+        self.world = World(domain, problem)
+        self.actions = {name: self.world.compile_action(s) for name, s in domain.actions.items()}
+        self.states = _reachable(self.actions, frozenset(problem.init), max_states)
+
+    def never_runs(self, calls: Sequence[tuple[str, Sequence[str]]]) -> int | None:
+        """Whether ``calls`` (schema name, terms; parameters as PDDL variables, ``?_...`` a
+        value the code computes, anything else an object name) can run to their end from
+        some reachable state under some binding of the parameters to the problem's objects.
+        Returns ``None`` when they can, or when this cannot tell (an unknown action or
+        object, a wrong number of arguments, too many states); else the index of the first
+        step that no run gets past.
+
+        This is what `impossible_step` cannot see: facts that exclude each other only in
+        reachable states (a ball is in one gripper or in a room, never both), so
+        ``pick(obj, room, 'left')`` then ``drop(obj, room, 'right')`` passes the
+        schema-level analysis and fails here. A sequence with more parameters of a type
+        than the problem has objects of it is not judged (a four-block tower in a
+        three-block problem may well run in a bigger one)."""
+        if self.states is None:
+            return None
+        kinds: dict[str, frozenset[str]] = {}  # parameter -> the objects it may name
+        for name, terms in calls:
+            action = self.actions.get(name)
+            if action is None or len(action.params) != len(terms):
+                return None
+            if any(not m.is_var(t) and t not in self.world.objects for t in terms):
+                return None
+            for term, allowed in zip(terms, action.param_objects, strict=True):
+                if m.is_var(term) and not term.startswith("?_"):
+                    kinds[term] = kinds.get(term, allowed) & allowed
+        for objects in set(kinds.values()):
+            if sum(1 for k in kinds.values() if k <= objects) > len(objects):
+                return None  # more parameters than objects to give them: cannot tell
+        furthest = 0
+        for start in self.states:
+            frontier: set[tuple[frozenset[m.Atom], tuple[tuple[str, str], ...]]] = {(start, ())}
+            for index, (name, terms) in enumerate(calls):
+                action = self.actions[name]
+                nxt = set()
+                for state, bound in frontier:
+                    fixed = dict(bound)
+                    for binding in applicable_bindings(action, state, _by_pred(state)):
+                        extended = _extend(fixed, terms, binding)
+                        if extended is None:
+                            continue
+                        after = set(state)
+                        action.apply(after, binding)
+                        nxt.add((frozenset(after), tuple(sorted(extended.items()))))
+                if not nxt:
+                    furthest = max(furthest, index)
+                    break
+                frontier = nxt
+            else:
+                return None
+        return furthest
+
+
+def never_runs_in(
+    domain: m.Domain,
+    problem: m.Problem,
+    calls: Sequence[tuple[str, Sequence[str]]],
+    *,
+    max_states: int = 10_000,
+) -> int | None:
+    """`Reachable.never_runs` of ``calls`` in ``problem`` (its states computed here)."""
+    return Reachable(domain, problem, max_states).never_runs(calls)
+
+
+def _extend(
+    fixed: dict[str, str], terms: Sequence[str], binding: Sequence[str]
+) -> dict[str, str] | None:
+    """``fixed`` (parameter -> object) extended by a step whose ``terms`` got ``binding``;
+    ``None`` when the binding contradicts an object name or an earlier parameter value.
+    A computed value (``?_...``) may be anything at each step."""
+    out = dict(fixed)
+    for term, value in zip(terms, binding, strict=True):
+        if not m.is_var(term):
+            if term != value:
+                return None
+        elif not term.startswith("?_") and out.setdefault(term, value) != value:
+            return None
+    return out
+
+
+def _by_pred(state: frozenset[m.Atom]) -> dict[str, list[m.Atom]]:
+    out: dict[str, list[m.Atom]] = {}
+    for atom in state:
+        out.setdefault(atom[0], []).append(atom)
+    return out
+
+
+def _reachable(
+    actions: dict[str, CompiledAction], init: frozenset[m.Atom], max_states: int
+) -> list[frozenset[m.Atom]] | None:
+    """Every state reachable from ``init`` (breadth first), or ``None`` past ``max_states``."""
+    seen = {init}
+    queue = [init]
+    for state in queue:
+        by_pred = _by_pred(state)
+        for action in actions.values():
+            for binding in applicable_bindings(action, state, by_pred):
+                after = set(state)
+                action.apply(after, binding)
+                frozen = frozenset(after)
+                if frozen not in seen:
+                    if len(seen) >= max_states:
+                        return None
+                    seen.add(frozen)
+                    queue.append(frozen)
+    return queue
