@@ -111,16 +111,15 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
         if "learnact" in methods and source == entry.name:
             learns["learnact"] = select_tasks(fam, exp.learn.train_tasks, "train")
         elif "learnact" in methods:  # transfer: no test task may be a training problem
-            src = families[source]
-            check_transfer(src, fam)
-            train = select_tasks(src, exp.learn.train_tasks, "train")
-            both = repeated_problems(src, train, fam, test)
-            if both and not exp.allow_train_test_overlap:
-                raise TrainTestOverlap(
-                    f"{fam.name}: test tasks {listed(both)} are training problems of {source}, where "
-                    "learnact learns; choose other tasks, or opt in with "
-                    "--allow-train-test-overlap (TOML: allow_train_test_overlap = true)"
-                )
+            check_transfer(families[source], fam)
+            both = _cross_overlap(
+                exp,
+                source,
+                families,
+                fam,
+                test,
+                "training problems of {src}, where learnact learns",
+            )
             if both:
                 overlap.setdefault(entry.name, {})["learnact"] = both
         if any(m in REFLEXION for m in methods):
@@ -131,16 +130,14 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             if source == entry.name:
                 learns["demonstrated"] = select_tasks(fam, exp.learn.train_tasks, "train")
             else:
-                src = families[source]
-                shown = select_tasks(src, exp.learn.train_tasks, "train")
-                both = repeated_problems(src, shown, fam, test)
-                if both and not exp.allow_train_test_overlap:
-                    raise TrainTestOverlap(
-                        f"{fam.name}: test tasks {listed(both)} are problems of {source} "
-                        "training tasks whose demonstrations the baselines see; choose other "
-                        "tasks, or opt in with --allow-train-test-overlap (TOML: "
-                        "allow_train_test_overlap = true)"
-                    )
+                both = _cross_overlap(
+                    exp,
+                    source,
+                    families,
+                    fam,
+                    test,
+                    "problems of {src} training tasks whose demonstrations the baselines see",
+                )
                 if both:
                     overlap.setdefault(entry.name, {})["demonstrated training"] = both
         for what, train in learns.items():
@@ -164,3 +161,26 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
                     uid = f"ep|{entry.name}|{method}|s{seed}|t{task}"
                     units.append(Unit(uid, "episode", entry.name, method, seed, task, dep))
     return Plan(exp, families, units, fp.compute(exp, families), tests, overlap)
+
+
+def _cross_overlap(
+    exp: Experiment,
+    source: str,
+    families: dict[str, TaskFamily],
+    fam: TaskFamily,
+    test: list[int],
+    what: str,
+) -> list[int]:
+    """The ``test`` tasks of ``fam`` that repeat a problem of the training tasks of the
+    family ``source`` (another one: library transfer, demonstrations); `TrainTestOverlap`
+    for any unless the experiment allows overlap. ``what`` says what they are, ``{src}``
+    standing for ``source``."""
+    src = families[source]
+    both = repeated_problems(src, select_tasks(src, exp.learn.train_tasks, "train"), fam, test)
+    if both and not exp.allow_train_test_overlap:
+        raise TrainTestOverlap(
+            f"{fam.name}: test tasks {listed(both)} are {what.format(src=source)}; choose "
+            "other tasks, or opt in with --allow-train-test-overlap (TOML: "
+            "allow_train_test_overlap = true)"
+        )
+    return both
