@@ -74,8 +74,8 @@ def test_learned_actions_may_take_lists_and_terms_basic_actions_never():
     sigs = [Signature("move", 2, 2), *learned_signatures(lib)]
     g = action_grammar(sigs, ["b1", "b2", "desk 1"], terms=["mug", "b1"])
     assert g is not None
-    LlamaGrammar = pytest.importorskip("llama_cpp").LlamaGrammar
-    LlamaGrammar.from_string(g, verbose=False)  # llama.cpp's own parser takes it
+    # (llama.cpp parses these rules for real where a constrained agent has a library:
+    # test_every_answer_of_the_real_small_model_is_a_known_call.)
     allowed = re.compile(_gbnf_regex(g))
     for answer in (
         "build_tower(['b1', 'b2'])",

@@ -114,6 +114,8 @@ def test_alfworld_state_key_and_a_repeated_look(shared_data, sandbox, scripted):
     assert episode.step("look").valid and episode.state_key() == before
     assert episode.step("inventory").valid and episode.state_key() == before
     assert episode.step("go to desk 1").valid and episode.state_key() != before
+    there = episode.state_key()
+    assert episode.step("examine desk 1").valid and episode.state_key() == there
     episode.close()
     # So the repeat guard asks again when the small actor looks around twice in a row.
     look, go = "look()", "goto('desk 1')"

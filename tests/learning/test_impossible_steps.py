@@ -112,6 +112,21 @@ def test_reachable_states_judge_only_what_the_example_can_hold(blockworld):
     tower += [("stack", ("?c", "?b")), ("pickup", ("?d",)), ("stack", ("?d", "?c"))]
     assert _verdict(blockworld, tower) is None
     assert _verdict(blockworld, tower[:4]) is None  # three blocks: it runs
+    # A value the code computes may be any block: not judged either.
+    computed = [*tower[:4], ("pickup", ("?_1",)), ("stack", ("?_1", "?c"))]
+    assert _verdict(blockworld, computed) is None
+
+
+def test_object_names_count_toward_what_the_example_must_hold():
+    # Tyreworld's example has one spare wheel and three tools in the boot: fetching the
+    # tools and then four parameters' worth of objects needs more than it holds, and runs
+    # in a bigger problem (a review played it in pddl-gen/tyreworld[size=4] task 0).
+    tyre = registry.make_family("pddl-gen/tyreworld[size=4,tasks=4]")
+    calls = [("open", ("boot",))] + [
+        ("fetch", (tool, "boot")) for tool in ("wrench", "jack", "pump")
+    ]
+    calls += [("fetch", (f"?s{i}", "boot")) for i in range(1, 5)]
+    assert _verdict(tyre, calls) is None
 
 
 def _reachable(family, task):

@@ -140,6 +140,12 @@ def test_a_finished_run_opened_with_new_code_is_not_marked_as_mixed(
     # One unit left to play: that one would run with the new code, so the rule holds.
     with db:
         db.execute("UPDATE units SET status = 'pending' WHERE rowid = 1")
+    with pytest.raises(RunRefused, match="other learnact code"):
+        open_run(run, plan(exp()))
+    # ... and so it does for a unit the new code plans that the store does not hold yet.
+    with db:
+        db.execute("UPDATE units SET status = 'done'")
+        db.execute("DELETE FROM units WHERE rowid = 1")
     db.close()
     with pytest.raises(RunRefused, match="other learnact code"):
         open_run(run, plan(exp()))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from learnact.runner.runlock import LOCK_NAME, RunBusy, hold_run, holder
+from learnact.runner.runlock import LOCK_NAME, UNKNOWN, RunBusy, hold_run, holder
 
 
 def test_a_held_run_is_refused_with_the_holders_pid(tmp_path):
@@ -35,6 +35,25 @@ def test_holder_names_the_running_process_and_only_while_it_runs(tmp_path):
         pass
 
 
+def test_a_start_while_holder_looks_waits_for_the_look(tmp_path):
+    # holder() takes a shared lock for an instant; a run starting right then must not be
+    # refused as "run by another process (pid unknown)".
+    import fcntl
+    import threading
+
+    (tmp_path / LOCK_NAME).touch()
+    fd = os.open(tmp_path / LOCK_NAME, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    release = threading.Timer(0.05, fcntl.flock, (fd, fcntl.LOCK_UN))
+    release.start()
+    try:
+        with hold_run(tmp_path):
+            assert holder(tmp_path) == str(os.getpid())
+    finally:
+        release.join()
+        os.close(fd)
+
+
 def test_a_lock_file_left_by_a_killed_process_locks_nothing(tmp_path):
     script = (
         "import os, sys; from pathlib import Path; from learnact.runner.runlock import hold_run\n"
@@ -57,6 +76,9 @@ def test_a_filesystem_without_locks_runs_unlocked_with_a_warning(tmp_path, monke
     monkeypatch.setattr(fcntl, "flock", no_locks)
     with pytest.warns(RuntimeWarning, match="cannot lock files"), hold_run(tmp_path) as locked:
         assert locked is False
+        # Nobody can tell whether a run is going on: not "none" (a report would call its
+        # running units interrupted).
+        assert holder(tmp_path) == UNKNOWN
 
     def broken(fd, op):
         raise OSError(errno.EIO, "Input/output error")

@@ -82,7 +82,7 @@ def build(run_dir: str | Path) -> dict[str, Any]:
     unit_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     learning: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     # Units left "running" by a process that has ended (killed, crashed) are not running:
-    # the next resume plays them again.
+    # the next resume plays them again. (Where files cannot be locked, nobody can tell.)
     ended = runlock.holder(run_dir) is None
 
     def status(u: dict[str, Any]) -> str:

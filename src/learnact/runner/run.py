@@ -297,7 +297,13 @@ def accept_open(store: RunStore, run_dir: Path, p: Plan, allow_code_change: bool
 def _accept(store: RunStore, run_dir: Path, p: Plan, allow: bool, *, write: bool) -> None:
     old = store.get_meta("fingerprint")
     if fp.digest(old) != fp.digest(p.fingerprint):
-        _accept_code_change(store, run_dir, old, p.fingerprint, allow, write=write)
+        stored = store.unit_status()
+        finished = all(status == "done" for status in stored.values()) and all(
+            u.id in stored for u in p.units
+        )
+        _accept_code_change(
+            store, run_dir, old, p.fingerprint, allow, write=write, finished=finished
+        )
 
 
 def _accept_code_change(
@@ -308,10 +314,11 @@ def _accept_code_change(
     allow: bool,
     *,
     write: bool = True,
+    finished: bool = False,
 ) -> None:
     """Record a resume across a change of learnact's code only (with ``write``), or raise
-    `RunRefused`. A finished run (every unit done) runs nothing with the new code: it is
-    neither refused nor recorded as mixing code."""
+    `RunRefused`. A ``finished`` run (every unit of the plan stored and done) runs nothing
+    with the new code: it is neither refused nor recorded as mixing code."""
     source = new["learnact"]["source"]
     rest_old = {**old, "learnact": {**old["learnact"], "source": None}}
     rest_new = {**new, "learnact": {**new["learnact"], "source": None}}
@@ -321,7 +328,7 @@ def _accept_code_change(
             f"{run_dir} was started with a different setup; refusing to mix results "
             f"({'; '.join(changes)}). Use a new --out, or restore the original setup."
         )
-    if all(status == "done" for status in store.unit_status().values()):
+    if finished:
         return
     accepted: list[dict[str, Any]] = store.get_meta("code_changes") or []
     if any(c["source"] == source for c in accepted):

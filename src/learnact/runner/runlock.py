@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,10 +31,21 @@ class RunBusy(LearnactError):
     """Another process is running the same run directory (exit code 1)."""
 
 
+#: What `holder` says on a filesystem that cannot lock: a run may be going on.
+UNKNOWN = "unknown (this filesystem cannot lock files)"
+
+
+def _pid(fd: int) -> str:
+    """The holder's process id written in the lock file, or "unknown" (not written yet)."""
+    return os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+
+
 def holder(run_dir: Path) -> str | None:
-    """The process id (as text, "unknown" if not written yet) of the learnact process
-    running ``run_dir`` now, or None when none is (no lock file, an unheld one, or a
-    filesystem without ``flock``). Reads only: the lock is tried and let go at once."""
+    """The process id (as text) of the learnact process running ``run_dir`` now, or None
+    when none is (no lock file, or an unheld one); `UNKNOWN` on a filesystem without
+    ``flock``, where a run goes on unlocked and nobody can tell. It takes a shared lock
+    for an instant and lets it go (a process starting the run at that instant waits for
+    it: `hold_run` tries again for a moment)."""
     try:
         fd = os.open(run_dir / LOCK_NAME, os.O_RDONLY)
     except FileNotFoundError:
@@ -42,10 +54,10 @@ def holder(run_dir: Path) -> str | None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            return os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            return _pid(fd)
         except OSError as e:
             if e.errno in _NO_LOCKS:
-                return None
+                return UNKNOWN
             raise
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
@@ -64,12 +76,11 @@ def hold_run(run_dir: Path) -> Iterator[bool]:
     fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_briefly_held(fd)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             raise RunBusy(
-                f"{run_dir} is being run by another learnact process (pid {holder}); "
-                "wait for it to finish or stop it, then resume"
+                f"{run_dir} is being run by another learnact process (pid {_pid(fd)}); "
+                "wait for it to finish or stop it, then try again"
             ) from None
         except OSError as e:
             if e.errno not in _NO_LOCKS:
@@ -91,3 +102,17 @@ def hold_run(run_dir: Path) -> Iterator[bool]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _lock_briefly_held(fd: int, tries: int = 10, pause_s: float = 0.02) -> None:
+    """Take the exclusive lock; while no holder's pid is written (`holder` looking, or a
+    process that has just taken it) try again for a moment. `BlockingIOError` when it
+    stays held."""
+    for attempt in range(tries):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if attempt == tries - 1 or _pid(fd) != "unknown":
+                raise
+            time.sleep(pause_s)

@@ -275,10 +275,13 @@ class PddlFamily(TaskFamily):
             lambda atom: sentence(style, (atom[0], *(_placeholder(a) for a in atom[1:]))),
             show,
         )
-        if found is not None or not self._example_kind:
-            return found
         # What the schemas alone cannot exclude, the example's reachable states can (a ball
-        # is never in the left gripper and the right one at once).
+        # is never in the left gripper and the right one at once): for families whose
+        # domain is the example's (generated ones) or a known set's (AgentBoard's files),
+        # never for a domain file learnact has not checked.
+        known_domain = self.name.startswith("pddl-gen/") or self.source.known_set is not None
+        if found is not None or not self._example_kind or not known_domain:
+            return found
         reach = example_states(self._example_kind)
         own = {python_name(s.name): s.name for s in reach.world.domain.actions.values()}
         if any(name not in own for name, _ in calls):

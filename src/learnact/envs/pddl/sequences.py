@@ -152,24 +152,33 @@ class Reachable:
         This is what `impossible_step` cannot see: facts that exclude each other only in
         reachable states (a ball is in one gripper or in a room, never both), so
         ``pick(obj, room, 'left')`` then ``drop(obj, room, 'right')`` passes the
-        schema-level analysis and fails here. A sequence with more parameters of a type
-        than the problem has objects of it is not judged (a four-block tower in a
-        three-block problem may well run in a bigger one)."""
+        schema-level analysis and fails here. Not judged: a sequence whose parameters and
+        object names of a kind could need more objects than the problem has of it (a
+        four-block tower in a three-block problem may well run in a bigger one), and one
+        with a computed value (``?_...``)."""
         if self.states is None:
             return None
         kinds: dict[str, frozenset[str]] = {}  # parameter -> the objects it may name
+        names: set[str] = set()  # object names the calls write
         for name, terms in calls:
             action = self.actions.get(name)
             if action is None or len(action.params) != len(terms):
                 return None
-            if any(not m.is_var(t) and t not in self.world.objects for t in terms):
-                return None
             for term, allowed in zip(terms, action.param_objects, strict=True):
-                if m.is_var(term) and not term.startswith("?_"):
+                if term.startswith("?_"):
+                    return None  # a value the code computes: how many objects it takes is open
+                if not m.is_var(term):
+                    if term not in self.world.objects:
+                        return None
+                    names.add(term)
+                else:
                     kinds[term] = kinds.get(term, allowed) & allowed
+        # A heuristic bound, not a proof: when the parameters of a kind and the names of it
+        # the calls write could need more objects than the problem has, do not judge.
         for objects in set(kinds.values()):
-            if sum(1 for k in kinds.values() if k <= objects) > len(objects):
-                return None  # more parameters than objects to give them: cannot tell
+            needed = sum(1 for k in kinds.values() if k <= objects) + len(names & objects)
+            if needed > len(objects):
+                return None
         furthest = 0
         for start in self.states:
             frontier: set[tuple[frozenset[m.Atom], tuple[tuple[str, str], ...]]] = {(start, ())}
