@@ -187,3 +187,17 @@ def test_in_a_transfer_the_baselines_see_the_learners_demonstrations():
     )
     with pytest.raises(TrainTestOverlap, match="whose demonstrations the baselines see"):
         plan(clash)
+    # Opted in, it is recorded and worded like any demonstration overlap.
+    from learnact.runner.report import overlap_text
+
+    allowed = plan(
+        _exp(
+            families=[same_generator],
+            methods=["act"],
+            baseline_demonstrations=True,
+            learn={"family": SMALL},
+            allow_train_test_overlap=True,
+        )
+    )
+    assert list(allowed.overlap[same_generator]) == ["demonstrated"]
+    assert "the other methods were shown solutions of" in overlap_text(allowed.overlap)

@@ -277,4 +277,4 @@ def with_demonstrations(
         if key not in _CACHE:
             _CACHE[key] = demonstrations(src, chosen)
         found = _CACHE[key].found
-    return WithDemonstrations(family, found, None if src is family else src)
+    return WithDemonstrations(family, found, src)

@@ -107,21 +107,15 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
         if EXPERT in methods and expert_key(fam.name) is None:
             raise BadInput(f"{fam.name}: no expert library covers this family (method {EXPERT})")
         learns = {}
+        # Another family's training tasks this family's test tasks must not repeat: the
+        # overlap key, and what they are for the refusal ({src}: that family).
+        cross: dict[str, str] = {}
         source = exp.learn_family_for(entry)
         if "learnact" in methods and source == entry.name:
             learns["learnact"] = select_tasks(fam, exp.learn.train_tasks, "train")
         elif "learnact" in methods:  # transfer: no test task may be a training problem
             check_transfer(families[source], fam)
-            both = _cross_overlap(
-                exp,
-                source,
-                families,
-                fam,
-                test,
-                "training problems of {src}, where learnact learns",
-            )
-            if both:
-                overlap.setdefault(entry.name, {})["learnact"] = both
+            cross["learnact"] = "training problems of {src}, where learnact learns"
         if any(m in REFLEXION for m in methods):
             learns["reflexion"] = select_tasks(fam, exp.reflexion_train_tasks, "train")
         if exp.baseline_demonstrations and any(m != "learnact" for m in methods):
@@ -130,16 +124,13 @@ def plan(exp: Experiment, families: dict[str, TaskFamily] | None = None) -> Plan
             if source == entry.name:
                 learns["demonstrated"] = select_tasks(fam, exp.learn.train_tasks, "train")
             else:
-                both = _cross_overlap(
-                    exp,
-                    source,
-                    families,
-                    fam,
-                    test,
-                    "problems of {src} training tasks whose demonstrations the baselines see",
+                cross["demonstrated"] = (
+                    "problems of {src} training tasks whose demonstrations the baselines see"
                 )
-                if both:
-                    overlap.setdefault(entry.name, {})["demonstrated training"] = both
+        if cross:
+            both = _cross_overlap(exp, source, families, fam, test, next(iter(cross.values())))
+            if both:
+                overlap.setdefault(entry.name, {}).update(dict.fromkeys(cross, both))
         for what, train in learns.items():
             both = check_disjoint(
                 fam, train, test, what=f"{what} training", allow=exp.allow_train_test_overlap

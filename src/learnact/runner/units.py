@@ -171,7 +171,7 @@ def execute(
 
         src = ctx.family(exp.learn_family_for(u.family))
         train = select_tasks(src, exp.learn.train_tasks, "train")
-        fam = with_demonstrations(fam, train, None if src is fam else src)
+        fam = with_demonstrations(fam, train, src)
     buf = BufferWriter()
     actor = RunModel(ctx.model(exp.model), f"{job['run']}|{u.id}")
     run_ctx = RunContext(actor, ctx.sandbox(), buf)

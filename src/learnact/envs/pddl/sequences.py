@@ -24,7 +24,7 @@ from learnact.envs.base import Impossible
 from learnact.envs.pddl import model as m
 from learnact.envs.pddl.simulator import CompiledAction, World, applicable_bindings, substitute
 
-__all__ = ["Reachable", "impossible_step", "never_runs_in"]
+__all__ = ["Reachable", "impossible_step"]
 
 Key = tuple[str, tuple[str, ...]]  # (predicate, terms)
 
@@ -203,29 +203,14 @@ class Reachable:
         return furthest
 
 
-def never_runs_in(
-    domain: m.Domain,
-    problem: m.Problem,
-    calls: Sequence[tuple[str, Sequence[str]]],
-    *,
-    max_states: int = 10_000,
-) -> int | None:
-    """`Reachable.never_runs` of ``calls`` in ``problem`` (its states computed here)."""
-    return Reachable(domain, problem, max_states).never_runs(calls)
-
-
 def _extend(
     fixed: dict[str, str], terms: Sequence[str], binding: Sequence[str]
 ) -> dict[str, str] | None:
     """``fixed`` (parameter -> object) extended by a step whose ``terms`` got ``binding``;
-    ``None`` when the binding contradicts an object name or an earlier parameter value.
-    A computed value (``?_...``) may be anything at each step."""
+    ``None`` when the binding contradicts an object name or an earlier parameter value."""
     out = dict(fixed)
     for term, value in zip(terms, binding, strict=True):
-        if not m.is_var(term):
-            if term != value:
-                return None
-        elif not term.startswith("?_") and out.setdefault(term, value) != value:
+        if (term if not m.is_var(term) else out.setdefault(term, value)) != value:
             return None
     return out
 
