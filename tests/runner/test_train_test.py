@@ -186,8 +186,18 @@ def test_demonstrations_are_of_training_tasks_only_and_every_report_says_so(monk
 
     rep = report.build(run)
     assert set(rep["demonstrations"]) == {"act", "learnact"} and rep["induce"] == ["demonstrations"]
+    train_tasks = list(fam.split.train)
+    assert rep["demonstrated"] == {
+        GRIPPER: {
+            "tasks": train_tasks,
+            "refused": [],
+            "missing": {},
+            "worked_example": fam.example_tasks(train_tasks),
+        }
+    }
     caption = report.tables(rep)[0].caption
     assert caption.startswith("DEMONSTRATIONS: act: demonstrations of the training tasks in")
+    assert f"{GRIPPER}: {len(train_tasks)} demonstrations (training tasks " in caption
     rows = {r["method"]: r for r in csv.DictReader(io.StringIO(report.to_csv(rep)))}
     assert rows["act"]["demonstrations"] == "demonstrations of the training tasks in its prompt"
     html = write_html(run).read_text(encoding="utf-8")
@@ -223,3 +233,32 @@ def test_the_worked_examples_own_problem_is_no_test_task(model, tmp_path):
     r = run_cli("eval", GRIPPER, "--method", "act", "--model", model, "--tasks", "6")
     assert r.returncode == 2 and "test task 6 holds the worked example's own problem" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_demonstrated_tasks_in_words_say_what_was_refused_and_what_is_missing():
+    """The report says how many demonstrations a learner had and why the others are not
+    there, from its journal events (the first seed's)."""
+    from learnact.runner import report
+
+    def event(family: str, seed: int, **data: object) -> dict[str, object]:
+        return {"family": family, "seed": seed, "data": json.dumps(data)}
+
+    shown = report.demonstrated(
+        [
+            event("g", 0, tasks=[6], skipped_test_tasks=[0, 12], missing={}, worked_example=[6]),
+            event("g", 1, tasks=[], skipped_test_tasks=[0, 6, 12], missing={}),
+            event("b", 0, tasks=[], skipped_test_tasks=[], missing={"3": "no plan in 30 s"}),
+        ]
+    )
+    assert shown["g"]["tasks"] == [6]  # seed 0's: every seed gets the same
+    assert report.demonstrated_text("g", shown["g"]) == (
+        "g: 1 demonstration (training task 6; 6: the worked example's own problem; "
+        "0, 12 refused: a test task's problem)"
+    )
+    assert report.demonstrated_text("b", shown["b"]) == (
+        "b: NO demonstration (3 has none: no plan in 30 s)"
+    )
+    text = report.demonstrations_text(
+        {"demonstrations": {"act": "in its prompt"}, "methods": ["act"], "demonstrated": shown}
+    )
+    assert text is not None and text.endswith("; " + report.demonstrated_text("b", shown["b"]))

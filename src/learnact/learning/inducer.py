@@ -101,6 +101,9 @@ class Inducer:
                 origins=sorted({d.origin for d in found.found}),
                 missing={str(t): why for t, why in found.missing.items()},
                 skipped_test_tasks=[t for t in self.train_tasks if t not in tasks],
+                # Demonstrated tasks that are the worked example's own problem: a second
+                # solution of what every prompt already shows.
+                worked_example=self.family.example_tasks([d.task for d in found.found]),
             )
             self._demos = [
                 trace_from_commands(self.family, d.commands, "demonstrations", d.task)

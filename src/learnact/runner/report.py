@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+from learnact.envs.base import listed
 from learnact.runner import runlock, stats
 from learnact.runner.experiment import SEED_VARIES, Experiment, parse_experiment
 from learnact.runner.store import RunStore
@@ -60,6 +61,10 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             " SUM(g.completion_tokens) AS completion_tokens, SUM(g.cost_usd) AS cost_usd"
             " FROM usage g JOIN units u ON g.unit = u.id"
             " GROUP BY u.family, u.method, u.kind, g.model, g.purpose"
+        )
+        demo_events = store.query(
+            "SELECT u.family, u.seed, e.data FROM events e JOIN units u ON e.unit = u.id"
+            " WHERE e.event = 'demonstrations' ORDER BY u.family, u.seed"
         )
     exp = parse_experiment(config, f"{run_dir} (stored configuration)")
     methods = exp.all_methods
@@ -161,6 +166,9 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             # Methods that had demonstrations of the training tasks (learnact: a source of
             # induced actions; the others: in context), said with every table.
             "demonstrations": demonstration_notes(exp),
+            # Which training tasks were demonstrated, per family learned on (the learner's
+            # journal event; the baselines see the same ones): often fewer than asked.
+            "demonstrated": demonstrated(demo_events),
             "induce": list(exp.learn.induce),
             # Families whose learnact library was learned on another family (transfer).
             "learned_on": {
@@ -471,6 +479,42 @@ def demonstration_notes(exp: Experiment) -> dict[str, str]:
     return notes
 
 
+def demonstrated(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per family learned on: the training tasks that had a demonstration (``tasks``), the
+    demonstrated ones that are the worked example's own problem (``worked_example``; runs
+    before 2026-11-30 do not record it), those refused as test tasks or holders of a test
+    task's problem (``refused``) and those without one (``missing``: task -> why). Read
+    from the learners' ``demonstrations`` journal events (rows of family, seed, data); the
+    first seed's, as demonstrations do not depend on the seed."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e["family"] in out:
+            continue
+        data = json.loads(e["data"])
+        out[e["family"]] = {
+            "tasks": list(data.get("tasks") or []),
+            "refused": list(data.get("skipped_test_tasks") or []),
+            "missing": dict(data.get("missing") or {}),
+            "worked_example": list(data.get("worked_example") or []),
+        }
+    return out
+
+
+def demonstrated_text(family: str, d: dict[str, Any]) -> str:
+    """``demonstrated`` of one family in words, e.g. "pddl-gen/gripper[size=2,tasks=13]: 1
+    demonstration (training task 6; 0, 12 refused: a test task's problem)"."""
+    n = len(d["tasks"])
+    parts = [f"training task{'s' * (n != 1)} {listed(d['tasks'])}"] if n else []
+    if d.get("worked_example"):
+        parts.append(f"{listed(d['worked_example'])}: the worked example's own problem")
+    if d["refused"]:
+        parts.append(f"{listed(d['refused'])} refused: a test task's problem")
+    for task, why in d["missing"].items():
+        parts.append(f"{task} has none: {why}")
+    head = f"{n} demonstration{'s' * (n != 1)}" if n else "NO demonstration"
+    return f"{family}: {head}" + (f" ({'; '.join(parts)})" if parts else "")
+
+
 def demonstrations_text(report: dict[str, Any]) -> str | None:
     """One sentence for every table when some method had demonstrations; it warns when
     learnact had them and the baselines did not. ``None`` when no method had any."""
@@ -481,6 +525,9 @@ def demonstrations_text(report: dict[str, Any]) -> str | None:
     others = [m for m in report.get("methods", []) if m != "learnact"]
     if "learnact" in notes and others and not any(m in notes for m in others):
         text += " (the baselines had none: baseline_demonstrations gives them the same)"
+    shown = report.get("demonstrated") or {}
+    if shown:
+        text += "; " + "; ".join(demonstrated_text(f, d) for f, d in shown.items())
     return text
 
 
