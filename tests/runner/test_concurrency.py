@@ -62,3 +62,31 @@ def test_one_at_a_time_never_overlaps(tmp_path, lights_path):
     with LightsServer(delay=0.0) as server:
         _, summary = run(tmp_path, server.spec, 1, "seq")
         assert summary.done == 16 and server.peak == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "learner", "kind", "workers", "warned"),
+    [
+        ("local:qwen2.5-coder-1.5b", None, "local", 2, True),
+        ("openai:m@http://127.0.0.1:1/v1", "local:qwen2.5-coder-1.5b", "local", 4, True),
+        ("local:qwen2.5-coder-1.5b", None, "local", 1, False),
+        ("local:qwen2.5-coder-1.5b", None, "ray", 2, False),  # one process per worker
+        ("openai:m@http://127.0.0.1:1/v1", None, "local", 8, False),
+    ],
+)
+def test_units_in_flight_on_one_local_model_are_said_to_gain_nothing(
+    model, learner, kind, workers, warned
+):
+    """Threads of one process share one llama.cpp instance (one call at a time): --jobs
+    above 1 is warned about, with what to do instead; Ray's processes and hosted models
+    are not."""
+    from learnact.runner.executors import shared_local_model
+
+    exp = parse_experiment(
+        {"families": ["pddl-gen/gripper"], "methods": ["act"], "model": model}
+        | ({"learner_model": learner} if learner else {})
+    )
+    note = shared_local_model(exp, kind, workers)
+    assert (note is not None) == warned
+    if note:
+        assert f"{workers} units in flight" in note and "LEARNACT_LLM_THREADS" in note

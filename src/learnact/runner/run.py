@@ -16,6 +16,7 @@ the same experiment and directory continues with the units not yet done.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -28,12 +29,20 @@ from learnact.agents.methods import REFLEXION
 from learnact.errors import BadInput, LearnactError
 from learnact.runner import fingerprint as fp
 from learnact.runner.estimate import estimate
-from learnact.runner.executors import EXECUTORS, Executor, default_workers, make_executor
+from learnact.runner.executors import (
+    EXECUTORS,
+    Executor,
+    default_workers,
+    make_executor,
+    shared_local_model,
+)
 from learnact.runner.experiment import Experiment
 from learnact.runner.plan import Plan, plan
 from learnact.runner.runlock import LOCK_NAME, hold_run
 from learnact.runner.store import STORE_NAME, RunStore, Unit
 from learnact.runner.units import WorkerSettings
+
+log = logging.getLogger(__name__)
 
 #: ``on_unit(unit, state, result)``: state is "done", "failed" or "skipped".
 UnitCallback = Callable[[Unit, str, dict[str, Any] | None], None]
@@ -424,6 +433,9 @@ def run_experiment(
         else:
             accept_open(store, run_dir, p, allow_code_change)
         n = workers or default_workers(experiment)
+        note = shared_local_model(experiment, executor, n)
+        if note:
+            log.warning(note)
         emit(Started(executor, n))
         opened = store
 
