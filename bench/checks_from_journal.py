@@ -32,7 +32,9 @@ def _functions(code: str) -> dict[str, str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("journals", nargs="+", type=Path, help="learner journal folders")
+    ap.add_argument(
+        "journals", nargs="+", type=Path, help="learner journal folders (or their learning.jsonl)"
+    )
     ap.add_argument("--family", required=True, help="the family spec the journals learned on")
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--json", action="store_true", help="one JSON object instead of a table")
@@ -49,7 +51,10 @@ def main() -> int:
     named: Counter[str] = Counter()
     examples: dict[str, str] = {}
     for journal in args.journals:
-        lines = (journal / "learning.jsonl").read_text().splitlines()
+        path = journal if journal.name == "learning.jsonl" else journal / "learning.jsonl"
+        if not path.is_file():
+            sys.exit(f"error: {journal}: no learner journal (learning.jsonl) there")
+        lines = path.read_text().splitlines()
         events = [json.loads(line) for line in lines if line.strip()]
         start = next((e for e in events if e.get("event") == "start"), None)
         if start is None:

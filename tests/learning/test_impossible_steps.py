@@ -213,6 +213,20 @@ def combine_pickup_and_unstack(ob1, ob2):
     return 'Ob2 is now stacked on ob1'
 '''
 
+# runs/ladder-blockworld-full's kept library (657082c): a guard on an argument between
+# the calls hid pickup-then-unstack from the reading.
+GUARDED_BLOCKWORLD = '''
+def unstack_clear_underneath(ob, clear):
+    """Take the clear block ob off the block underob."""
+    if not pickup(ob):
+        return 'Error: Cannot pick up block.'
+    if not clear:
+        return 'Error: Clear block is not clear.'
+    if not unstack(ob, clear):
+        return 'Error: Cannot unstack block.'
+    return 'Block unstacked.'
+'''
+
 SMALL_LEARNER_GRIPPER = '''
 def move_to_room(room):
     """Move Robby to the specified room."""
@@ -249,6 +263,13 @@ def test_the_small_learners_functions_are_refused_with_a_reason(gripper, blockwo
         "in combine_pickup_and_unstack, unstack(ob1, ob2) can never run after the steps "
         "before it: it requires that the arm is empty, which pickup(ob1) made false"
     ) in found[0].message
+    found = Checker(blockworld, blockworld.split.train).findings(
+        GUARDED_BLOCKWORLD, _fns(GUARDED_BLOCKWORLD), None
+    )
+    assert [(f.check, f.function) for f in found] == [
+        ("impossible_steps", "unstack_clear_underneath")
+    ]
+    assert "unstack(ob, clear) can never run after the steps before it" in found[0].message
     found = Checker(gripper, gripper.split.train).findings(
         SMALL_LEARNER_GRIPPER, _fns(SMALL_LEARNER_GRIPPER), None
     )
@@ -349,6 +370,20 @@ def upper_case(a, b, r):
     pick(a, r, 'left')
     drop(a, r, 'LEFT')
     pick(b, r, 'Left')
+
+def argument_guard(a, b, r):
+    if not a:
+        return 'no ball'
+    if a == b:
+        return 'the same ball'
+    pick(a, r, 'left')
+    pick(b, r, 'left')
+
+def result_guard(a, b, r):
+    seen = pick(a, r, 'left')
+    if 'not valid' in seen:
+        return seen
+    pick(b, r, 'right')
 """
 
 
@@ -368,6 +403,9 @@ def upper_case(a, b, r):
         ("keyword", False),
         # Names are read as the episode reads them: LEFT is left, so the drop frees it.
         ("upper_case", False),
+        # A guard that calls nothing is read as false: the way on to the calls after it.
+        ("argument_guard", True),
+        ("result_guard", False),
     ],
 )
 def test_the_reading_stops_where_it_cannot_be_sure(gripper, function, refused):
@@ -388,6 +426,7 @@ def test_every_edge_case_runs_in_the_simulator_as_the_check_says(gripper, sandbo
         ("through_helper_expression", "('ball1', 'ball2', 'roomb')"),
         ("rebinds", "('ball1', 'ball2', 'roomb', 'left')"),
         ("upper_case", "('ball1', 'ball2', 'roomb')"),
+        ("result_guard", "('ball1', 'ball2', 'roomb')"),
     ]:
         episode = gripper.make_episode(task)
         episode.reset()

@@ -4,7 +4,9 @@
 A learned function is followed statement by statement: a call statement, an assignment
 or ``return`` of a call, and ``if not call(...): return ...`` (the guard small learners
 write; ``if call(...): return`` with a basic action always returns, since a basic action
-returns its observation or raises) each contribute their call; a call of another function
+returns its observation or raises) each contribute their call; a guard that calls nothing
+(``if not clear: return 'Error'``, ``if 'not valid' in result: return``) is read as
+false, the one way on to the calls after it; a call of another function
 of the same code is inlined with its arguments. The path ends at anything else that calls
 something - a loop, another branch, a call inside an expression or an argument
 (``print(drop(...))``, ``return 'done: ' + drop(...)``), a keyword argument, a helper
@@ -110,14 +112,20 @@ def _walk(fn: ast.FunctionDef, terms: dict[str, str], r: _Reader, depth: int, wh
 
 
 def _guard(stmt: ast.If, terms: dict[str, str], r: _Reader, depth: int, where: str) -> str:
-    """``if [not] call(...): return ...`` (the guard small learners write): "goes on" when
-    the path continues after it, "returns" when the function always returns there (a
-    basic action returns its observation, never empty, or raises), "stops" otherwise."""
+    """``if [not] call(...): return ...`` (the guard small learners write), or a guard that
+    calls nothing: "goes on" when the path continues after it, "returns" when the function
+    always returns there (a basic action returns its observation, never empty, or raises),
+    "stops" otherwise."""
     simple = not stmt.orelse and all(
         (isinstance(s, ast.Return) and (s.value is None or not _has_call(s.value)))
         or (isinstance(s, ast.Expr) and _harmless(s.value))
         for s in stmt.body
     )
+    if simple and not _has_call(stmt.test):
+        # A condition on arguments or earlier results (``if not clear: return 'Error'``):
+        # the path read on is the one where it is false, the only one that runs the rest.
+        # Sound for the check: a condition can only narrow which arguments get past it.
+        return "goes on"
     test, negated = stmt.test, False
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, negated = test.operand, True
