@@ -384,6 +384,27 @@ def result_guard(a, b, r):
     if 'not valid' in seen:
         return seen
     pick(b, r, 'right')
+
+def truthy_result(a, b, r):
+    seen = pick(a, r, 'left')
+    if seen:
+        return seen
+    pick(b, r, 'left')
+
+def grab(ball, room, have):
+    if have:
+        return 'already held'
+    pick(ball, room, 'left')
+
+def helper_guard(a, b, r, have):
+    grab(a, r, have)
+    pick(b, r, 'left')
+
+def walrus_guard(a, b, r):
+    pick(a, r, 'left')
+    if (a := b) is None:
+        return 'no ball'
+    pick(a, r, 'right')
 """
 
 
@@ -403,9 +424,15 @@ def result_guard(a, b, r):
         ("keyword", False),
         # Names are read as the episode reads them: LEFT is left, so the drop frees it.
         ("upper_case", False),
-        # A guard that calls nothing is read as false: the way on to the calls after it.
+        # A guard on the function's own arguments is read as false: the way on to the
+        # calls after it. Not one on a call's result (always true: an observation is never
+        # empty), one in an inlined helper (its caller goes on when it returns), or one
+        # that rebinds a name.
         ("argument_guard", True),
         ("result_guard", False),
+        ("truthy_result", False),
+        ("helper_guard", False),
+        ("walrus_guard", False),
     ],
 )
 def test_the_reading_stops_where_it_cannot_be_sure(gripper, function, refused):
@@ -427,6 +454,9 @@ def test_every_edge_case_runs_in_the_simulator_as_the_check_says(gripper, sandbo
         ("rebinds", "('ball1', 'ball2', 'roomb', 'left')"),
         ("upper_case", "('ball1', 'ball2', 'roomb')"),
         ("result_guard", "('ball1', 'ball2', 'roomb')"),
+        ("truthy_result", "('ball1', 'ball2', 'roomb')"),
+        ("helper_guard", "('ball1', 'ball2', 'roomb', 'yes')"),
+        ("walrus_guard", "('ball1', 'ball2', 'roomb')"),
     ]:
         episode = gripper.make_episode(task)
         episode.reset()

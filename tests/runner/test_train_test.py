@@ -253,12 +253,23 @@ def test_demonstrated_tasks_in_words_say_what_was_refused_and_what_is_missing():
     assert shown["g"]["tasks"] == [6]  # seed 0's: every seed gets the same
     assert report.demonstrated_text("g", shown["g"]) == (
         "g: 1 demonstration (training task 6; 6: the worked example's own problem; "
-        "0, 12 refused: a test task's problem)"
+        "0, 12 refused: a test task or its problem)"
     )
+    assert shown["b"]["worked_example"] is None  # not recorded (learners before 663ec68)
     assert report.demonstrated_text("b", shown["b"]) == (
         "b: NO demonstration (3 has none: no plan in 30 s)"
+    )
+    many = report.demonstrated(
+        [event("m", 0, tasks=[], skipped_test_tasks=[], missing={str(t): "x" for t in range(5)})]
+    )
+    assert report.demonstrated_text("m", many["m"]) == (
+        "m: NO demonstration (0 has none: x; 1 has none: x; 2 has none: x; 2 more without one)"
     )
     text = report.demonstrations_text(
         {"demonstrations": {"act": "in its prompt"}, "methods": ["act"], "demonstrated": shown}
     )
     assert text is not None and text.endswith("; " + report.demonstrated_text("b", shown["b"]))
+    uncounted = report.demonstrations_text(
+        {"demonstrations": {"act": "in its prompt"}, "methods": ["act"], "demonstrated": {}}
+    )
+    assert uncounted is not None and uncounted.endswith("no learner took demonstrations)")

@@ -4,9 +4,9 @@
 A learned function is followed statement by statement: a call statement, an assignment
 or ``return`` of a call, and ``if not call(...): return ...`` (the guard small learners
 write; ``if call(...): return`` with a basic action always returns, since a basic action
-returns its observation or raises) each contribute their call; a guard that calls nothing
-(``if not clear: return 'Error'``, ``if 'not valid' in result: return``) is read as
-false, the one way on to the calls after it; a call of another function
+returns its observation or raises) each contribute their call; a guard on the function's
+own arguments that calls nothing (``if not clear: return 'Error'``; not in an inlined
+helper) is read as false, the one way on to the calls after it; a call of another function
 of the same code is inlined with its arguments. The path ends at anything else that calls
 something - a loop, another branch, a call inside an expression or an argument
 (``print(drop(...))``, ``return 'done: ' + drop(...)``), a keyword argument, a helper
@@ -112,8 +112,8 @@ def _walk(fn: ast.FunctionDef, terms: dict[str, str], r: _Reader, depth: int, wh
 
 
 def _guard(stmt: ast.If, terms: dict[str, str], r: _Reader, depth: int, where: str) -> str:
-    """``if [not] call(...): return ...`` (the guard small learners write), or a guard that
-    calls nothing: "goes on" when the path continues after it, "returns" when the function
+    """``if [not] call(...): return ...`` (the guard small learners write), or a guard on
+    the function's own arguments: "goes on" when the path continues after it, "returns" when the function
     always returns there (a basic action returns its observation, never empty, or raises),
     "stops" otherwise."""
     simple = not stmt.orelse and all(
@@ -121,10 +121,13 @@ def _guard(stmt: ast.If, terms: dict[str, str], r: _Reader, depth: int, where: s
         or (isinstance(s, ast.Expr) and _harmless(s.value))
         for s in stmt.body
     )
-    if simple and not _has_call(stmt.test):
-        # A condition on arguments or earlier results (``if not clear: return 'Error'``):
-        # the path read on is the one where it is false, the only one that runs the rest.
-        # Sound for the check: a condition can only narrow which arguments get past it.
+    if simple and depth == 0 and _on_parameters(stmt.test, terms):
+        # A condition on the function's own arguments (``if not clear: return 'Error'``):
+        # the path read on is the one where it is false, the only one that runs the rest;
+        # a condition on arguments only narrows which arguments get past it. Not in an
+        # inlined helper (its caller goes on when it returns) and not on results of calls
+        # (``if res: return res`` always returns: a basic action's observation is never
+        # empty), where nothing is said.
         return "goes on"
     test, negated = stmt.test, False
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -136,6 +139,15 @@ def _guard(stmt: ast.If, terms: dict[str, str], r: _Reader, depth: int, where: s
     if test.func.id not in r.basic:
         return "stops"  # what a helper returns is not known here
     return "goes on" if negated else "returns"
+
+
+def _on_parameters(test: ast.expr, terms: dict[str, str]) -> bool:
+    """``test`` calls nothing, binds nothing and reads only constants and parameters that
+    still hold their argument."""
+    nodes = list(ast.walk(test))
+    return not any(isinstance(n, ast.Call | ast.NamedExpr | ast.Lambda) for n in nodes) and all(
+        n.id in terms for n in nodes if isinstance(n, ast.Name)
+    )
 
 
 def _call(call: ast.Call, terms: dict[str, str], r: _Reader, depth: int, where: str) -> bool:

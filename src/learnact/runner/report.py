@@ -167,7 +167,8 @@ def build(run_dir: str | Path) -> dict[str, Any]:
             # induced actions; the others: in context), said with every table.
             "demonstrations": demonstration_notes(exp),
             # Which training tasks were demonstrated, per family learned on (the learner's
-            # journal event; the baselines see the same ones): often fewer than asked.
+            # journal event; the baselines see the same ones, less any that hold a test
+            # problem of the family they play in a transfer): often fewer than asked.
             "demonstrated": demonstrated(demo_events),
             "induce": list(exp.learn.induce),
             # Families whose learnact library was learned on another family (transfer).
@@ -481,11 +482,12 @@ def demonstration_notes(exp: Experiment) -> dict[str, str]:
 
 def demonstrated(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per family learned on: the training tasks that had a demonstration (``tasks``), the
-    demonstrated ones that are the worked example's own problem (``worked_example``; runs
-    before 2026-11-30 do not record it), those refused as test tasks or holders of a test
-    task's problem (``refused``) and those without one (``missing``: task -> why). Read
-    from the learners' ``demonstrations`` journal events (rows of family, seed, data); the
-    first seed's, as demonstrations do not depend on the seed."""
+    demonstrated ones that are the worked example's own problem (``worked_example``;
+    ``None`` where the learner did not record it, before 663ec68), those refused as test
+    tasks or holders of a test task's problem (``refused``) and those without one
+    (``missing``: task -> why). Read from the learners' ``demonstrations`` journal events
+    (rows of family, seed, data); the first seed's, as demonstrations do not depend on the
+    seed. Families whose learner took no demonstrations are absent."""
     out: dict[str, dict[str, Any]] = {}
     for e in events:
         if e["family"] in out:
@@ -495,22 +497,26 @@ def demonstrated(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "tasks": list(data.get("tasks") or []),
             "refused": list(data.get("skipped_test_tasks") or []),
             "missing": dict(data.get("missing") or {}),
-            "worked_example": list(data.get("worked_example") or []),
+            "worked_example": (
+                list(data["worked_example"]) if data.get("worked_example") is not None else None
+            ),
         }
     return out
 
 
 def demonstrated_text(family: str, d: dict[str, Any]) -> str:
     """``demonstrated`` of one family in words, e.g. "pddl-gen/gripper[size=2,tasks=13]: 1
-    demonstration (training task 6; 0, 12 refused: a test task's problem)"."""
+    demonstration (training task 6; 0, 12 refused: a test task or its problem)"."""
     n = len(d["tasks"])
     parts = [f"training task{'s' * (n != 1)} {listed(d['tasks'])}"] if n else []
     if d.get("worked_example"):
         parts.append(f"{listed(d['worked_example'])}: the worked example's own problem")
     if d["refused"]:
-        parts.append(f"{listed(d['refused'])} refused: a test task's problem")
-    for task, why in d["missing"].items():
-        parts.append(f"{task} has none: {why}")
+        parts.append(f"{listed(d['refused'])} refused: a test task or its problem")
+    missing = list(d["missing"].items())
+    parts += [f"{task} has none: {why}" for task, why in missing[:3]]
+    if len(missing) > 3:
+        parts.append(f"{len(missing) - 3} more without one")
     head = f"{n} demonstration{'s' * (n != 1)}" if n else "NO demonstration"
     return f"{family}: {head}" + (f" ({'; '.join(parts)})" if parts else "")
 
@@ -528,6 +534,9 @@ def demonstrations_text(report: dict[str, Any]) -> str | None:
     shown = report.get("demonstrated") or {}
     if shown:
         text += "; " + "; ".join(demonstrated_text(f, d) for f, d in shown.items())
+    elif "demonstrated" in report:
+        # The counts come from learners that induce from demonstrations; none did here.
+        text += " (how many: not recorded, no learner took demonstrations)"
     return text
 
 

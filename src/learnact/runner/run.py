@@ -423,6 +423,10 @@ def run_experiment(
             _check_free(run_dir)
         pending = frozenset(u.id for u in p.units if status.get(u.id) not in ("done", "skipped"))
         planned = Planned(run_dir, p, pending, estimate(p, set(pending)))
+        n = workers or default_workers(experiment)
+        note = shared_local_model(experiment, executor, n)
+        if note:
+            log.warning(note)  # before the estimate is accepted
         emit(planned)
         if confirm is not None and not confirm(planned):
             return RunResult(run_dir, RunSummary(), started=False, warnings=warnings)
@@ -432,10 +436,6 @@ def run_experiment(
             stack.callback(store.close)
         else:
             accept_open(store, run_dir, p, allow_code_change)
-        n = workers or default_workers(experiment)
-        note = shared_local_model(experiment, executor, n)
-        if note:
-            log.warning(note)
         emit(Started(executor, n))
         opened = store
 

@@ -84,32 +84,30 @@ def default_workers(exp: Experiment) -> int:
 
 def shared_local_model(exp: Experiment, kind: str, workers: int) -> str | None:
     """Why ``workers`` units in flight gain nothing, or ``None`` when they can: with the
-    ``"local"`` executor (threads of one process) every unit of a ``local:`` model shares
-    one llama.cpp instance, which runs one call at a time, and episodes taking turns evict
-    each other's KV-cache prefix (bench/README.md: run one process per run directory
-    instead, each with ``$LEARNACT_LLM_THREADS`` set to its share of the cores)."""
+    ``"local"`` executor (threads of one process) every unit of a ``local:`` acting model
+    shares one llama.cpp instance, which runs one call at a time, and episodes taking turns
+    evict each other's KV-cache prefix (bench/README.md: run one process per run directory
+    instead, each with ``$LEARNACT_LLM_THREADS`` set to its share of the cores). Only the
+    acting model counts: it plays every episode, and its default is one unit in flight."""
     from learnact.llm.spec import parse_spec
 
-    if kind != "local" or workers < 2:
-        return None
-    specs = {exp.model, exp.learner_spec}
-    if not any(parse_spec(s).provider == "local" for s in specs):
+    if kind != "local" or workers < 2 or parse_spec(exp.model).provider != "local":
         return None
     return (
         f"{workers} units in flight share one in-process llama.cpp model, which runs one "
         "call at a time (interleaved episodes also evict each other's cached prompt): "
         "for parallel local runs start one process per run directory with "
-        "LEARNACT_LLM_THREADS set to its share of the cores (or --executor ray, one process "
-        "per unit in flight, with the same thread setting)"
+        "LEARNACT_LLM_THREADS set to its share of the cores (or --executor ray: one process, "
+        "and one copy of the model in memory, per unit in flight; the same thread setting)"
     )
 
 
 __all__ = [
     "EXECUTORS",
-    "shared_local_model",
     "Executor",
     "Finished",
     "UnitEventSink",
     "default_workers",
     "make_executor",
+    "shared_local_model",
 ]
