@@ -1,0 +1,2 @@
+def go_to(recep):
+    return goto(recep)
