@@ -36,7 +36,8 @@ Checks = typer.Option(
     None,
     "--checks",
     help="Static checks of learned code, comma-separated: hard_coded_names, "
-    "unused_parameters, example_arguments, impossible_steps; all or none. Default: all.",
+    "unused_parameters, example_arguments, impossible_steps, endless_recursion; all or none. "
+    "Default: all.",
 )
 NoCache = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache.")
 Record = typer.Option(None, "--record", help="Write all LLM traffic to this cassette (JSONL).")

@@ -25,6 +25,9 @@ Checks (`CHECKS`), each a name in the journal and the learning summary:
   (`TaskFamily.impossible_step`: PDDL, over the action schemas, then over the states
   reachable in the worked example's problem: ``pick(o, r, 'left')`` then
   ``drop(o, t, 'right')``).
+* ``endless_recursion``: the function calls itself with its own arguments before it has
+  called anything else (``if is_open(recep):`` inside ``is_open``), so the call never
+  returns (`learnact.learning.recursion`); every family.
 """
 
 from __future__ import annotations
@@ -36,9 +39,16 @@ from dataclasses import dataclass
 
 from learnact.envs.base import TaskFamily, TaskObject
 from learnact.learning.code import CodeProblem
+from learnact.learning.recursion import endless_self_call
 from learnact.learning.straight import parameters, straight_line_calls
 
-CHECKS = ("hard_coded_names", "unused_parameters", "example_arguments", "impossible_steps")
+CHECKS = (
+    "hard_coded_names",
+    "unused_parameters",
+    "example_arguments",
+    "impossible_steps",
+    "endless_recursion",
+)
 #: `TaskFamily.parameter_kinds`: a basic action's name -> the kinds each parameter takes.
 ParameterKinds = Callable[[str], tuple[frozenset[str], ...] | None]
 
@@ -127,6 +137,8 @@ class Checker:
             )
         if "impossible_steps" in self.enabled:
             out += impossible_steps(fns, every, self.family, self.basic)
+        if "endless_recursion" in self.enabled:
+            out += endless_recursion(fns)
         return out
 
     def check(self, code: str, functions: Iterable[str], example_call: str | None) -> None:
@@ -234,6 +246,25 @@ def impossible_steps(
             else "change the calls so that each one can follow the one before it"
         )
         out.append(Finding("impossible_steps", fn.name, f"in {fn.name}, {found.reason}: {advice}"))
+    return out
+
+
+def endless_recursion(fns: Sequence[ast.FunctionDef]) -> list[Finding]:
+    """Functions that call themselves with their own arguments before anything else
+    (`learnact.learning.recursion.endless_self_call`): such a call never returns."""
+    out = []
+    for fn in fns:
+        call = endless_self_call(fn)
+        if call is not None:
+            out.append(
+                Finding(
+                    "endless_recursion",
+                    fn.name,
+                    f"{fn.name} calls {ast.unparse(call)} before anything else, so it "
+                    "calls itself again and again and never returns: call basic actions "
+                    "(or other functions) instead",
+                )
+            )
     return out
 
 

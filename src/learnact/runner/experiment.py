@@ -85,7 +85,13 @@ class LearnSettings(_Strict):
     early_stop: bool = _L.early_stop  # stop after a revision round that brings no gain
     # Static checks of learned code sent back to be fixed (learning/checks.py); [] none.
     checks: list[
-        Literal["hard_coded_names", "unused_parameters", "example_arguments", "impossible_steps"]
+        Literal[
+            "hard_coded_names",
+            "unused_parameters",
+            "example_arguments",
+            "impossible_steps",
+            "endless_recursion",
+        ]
     ] = Field(
         default_factory=lambda: list(_C.checks)  # type: ignore[arg-type]
     )
