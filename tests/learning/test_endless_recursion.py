@@ -84,6 +84,12 @@ def in_a_loop(a, r, g):
     for _ in range(1):
         in_a_loop(a, r, g)
 
+def counts_down(a, r, g, left):
+    if left[0] == 0:
+        return 'done'
+    left[0] -= 1
+    return counts_down(a, r, g, left)
+
 def one_branch_calls(a, r, g):
     if a == 'ball9':
         pick(a, r, g)
@@ -98,6 +104,7 @@ ENDS = {
     "other_arguments": "('ball1', 'ball2', 'roomb')",
     "rebound_argument": "('ball1', 'ball2', 'roomb')",
     "shadowed": "('ball1', 'roomb', 'left')",
+    "counts_down": "('ball1', 'roomb', 'left', [2])",  # the same list, changed in place
 }
 
 

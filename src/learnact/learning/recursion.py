@@ -9,9 +9,11 @@ itself whose arguments are its own parameters, unchanged and in their places, ma
 before any other call - so nothing in the environment or elsewhere can have changed
 between the two entries, and a call that gets there once gets there again, without end.
 Statements that call nothing are passed over (a ``return`` or ``raise`` ends that way
-through); an ``if`` whose test calls nothing is followed into both branches; the reading stops at the first
-other call, at a loop, ``with``, ``try``, a comprehension, a lambda, ``:=``, ``global``
-or ``nonlocal``. Recursion through another function (``f`` calls ``g`` calls ``f``) and
+through; operators are taken to change nothing: actions' arguments are names, strings);
+an ``if`` whose test calls nothing is followed into both branches; the reading stops at
+the first other call, at a loop, ``with``, ``try``, ``assert``, a comprehension, a
+lambda, ``:=``, an assignment into an item or attribute (``xs[0] = ...``), ``global`` or
+``nonlocal``. Recursion through another function (``f`` calls ``g`` calls ``f``) and
 recursion with other arguments (a tower cleared block by block) are not judged.
 """
 
@@ -61,7 +63,7 @@ def _block(
     """Follow ``stmts``: (the endless self-call, if found; how the path left them).
     ``rebound``: parameters (and names) assigned anew so far; updated in place."""
     for stmt in stmts:
-        if any(isinstance(n, _UNFOLLOWED) for n in ast.walk(stmt)):
+        if any(isinstance(n, _UNFOLLOWED) or _changes_an_object(n) for n in ast.walk(stmt)):
             return None, _STOPPED
         if isinstance(stmt, ast.If):
             calls = _calls(stmt.test)
@@ -108,6 +110,14 @@ def _calls(node: ast.AST) -> list[ast.Call]:
 
     visit(node)
     return out
+
+
+def _changes_an_object(node: ast.AST) -> bool:
+    """An assignment into an item or attribute (``xs[0] = ...``): the same argument may
+    then hold something else at the next entry."""
+    return isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
+        node.ctx, (ast.Store, ast.Del)
+    )
 
 
 def _stored(stmt: ast.stmt) -> set[str]:
