@@ -3,18 +3,28 @@ has run, read with `ast` (nothing runs): such a call never returns.
 
 A small learner writes ``def receptacle_is_open(recep): if receptacle_is_open(recep): ...``
 (the put learner of `runs/real-data-cut` kept exactly that; every call of it raised
-`RecursionError`). The reading is sound, not complete: it follows the function from its
-first statement, in the order Python evaluates it, and finds a call of the function
-itself whose arguments are its own parameters, unchanged and in their places, made
-before any other call - so nothing in the environment or elsewhere can have changed
-between the two entries, and a call that gets there once gets there again, without end.
+`RecursionError`). The reading follows the function from its first statement, in the
+order Python evaluates it, and finds a call of the function itself whose arguments are
+its own parameters, unchanged and in their places, made before any other call - so
+nothing in the environment or elsewhere can have changed between the two entries, and a
+call that gets there once gets there again, without end.
+
 Statements that call nothing are passed over (a ``return`` or ``raise`` ends that way
-through; operators are taken to change nothing: actions' arguments are names, strings);
-an ``if`` whose test calls nothing is followed into both branches; the reading stops at
-the first other call, at a loop, ``with``, ``try``, ``assert``, a comprehension, a
-lambda, ``:=``, an assignment into an item or attribute (``xs[0] = ...``), ``global`` or
-``nonlocal``. Recursion through another function (``f`` calls ``g`` calls ``f``) and
-recursion with other arguments (a tower cleared block by block) are not judged.
+through; operators are taken to change nothing: actions' arguments are names, strings).
+An ``if`` whose test calls nothing is followed into both branches (into the one taken
+when the test is a constant): its conditions are not solved, so a self-call behind
+conditions that no argument meets (``if a == 'x': if a != 'x': ...``) is refused too.
+Within an expression only what Python always evaluates first is read: a call in a later
+operand of ``and``/``or``, a branch of ``x if c else y`` or a later link of a comparison
+chain ends the reading. It also ends at the first other call, at a loop, ``with``,
+``try``, ``assert``, a comprehension, a lambda, a dict display, ``:=``, an augmented
+assignment, an assignment into an item or attribute (``xs[0] = ...``), ``global`` or
+``nonlocal``; and nothing is said about generator functions, decorated functions,
+functions with a default that is not a constant, or functions that bind their own name.
+An error raised before the self-call (a name never defined, which validation refuses
+first) would end the function instead. Recursion through another function (``f`` calls
+``g`` calls ``f``) and recursion with other arguments (a tower cleared block by block)
+are not judged.
 """
 
 from __future__ import annotations
@@ -26,29 +36,66 @@ from learnact.learning.straight import parameters
 __all__ = ["endless_self_call"]
 
 # Nodes whose parts Python does not evaluate in the order `ast` lists them, or that
-# rebind names in ways this reading does not track: the reading stops at them.
+# rebind or change things in ways this reading does not track: the reading stops at them.
 _UNFOLLOWED = (
     ast.Lambda,
     ast.ListComp,
     ast.SetComp,
     ast.DictComp,
     ast.GeneratorExp,
+    ast.Dict,  # keys and values alternate when evaluated; `ast` lists keys first
     ast.NamedExpr,
     ast.Await,
     ast.Yield,
     ast.YieldFrom,
+    ast.AugAssign,  # ``s += [a]`` changes a list in place
 )
+
+
+class _Unsure(Exception):
+    """Raised where the reading cannot tell which call Python makes first."""
 
 
 def endless_self_call(fn: ast.FunctionDef) -> ast.Call | None:
     """The call of ``fn`` by itself, with its own unchanged parameters, that ``fn`` makes
-    before any other call on some path from its first statement (see the module doc);
-    None when there is none or the reading cannot tell."""
+    before any other call on some way through it (see the module doc); None when there
+    is none or the reading cannot tell."""
+    if fn.decorator_list or _odd_function(fn):
+        return None
     body = list(fn.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
-    found, _ = _block(body, fn, set())
+    try:
+        found, _ = _block(body, fn, set())
+    except _Unsure:
+        return None
     return found
+
+
+def _odd_function(fn: ast.FunctionDef) -> bool:
+    """A generator, a default that is not a constant (it may be changed between calls),
+    or its own name bound in it (a parameter, an assignment, an import, ...)."""
+    a = fn.args
+    if any(not isinstance(d, ast.Constant) for d in (*a.defaults, *a.kw_defaults) if d):
+        return True
+    if fn.name in parameters(fn):
+        return True
+    for n in ast.walk(fn):
+        if isinstance(n, (ast.Yield, ast.YieldFrom)):
+            return True
+        if (
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and n is not fn
+            and n.name == fn.name
+        ):
+            return True
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == fn.name:
+            return True
+        if isinstance(n, ast.alias) and (n.asname or n.name).split(".")[0] == fn.name:
+            return True
+        if isinstance(n, ast.ExceptHandler) and n.name == fn.name:
+            return True
+    return False
 
 
 # How a block of statements left the path, when no endless self-call was found in it.
@@ -70,7 +117,11 @@ def _block(
             if calls:
                 return _same_call(calls[0], fn, rebound), _STOPPED
             ways = []
-            for branch in (stmt.body, stmt.orelse):
+            branches = [stmt.body, stmt.orelse]
+            if isinstance(stmt.test, ast.Constant):  # ``if False:`` never runs its body
+                taken = stmt.body if stmt.test.value else stmt.orelse
+                branches = [taken, taken]
+            for branch in branches:
                 found, way = _block(branch, fn, set(rebound))
                 if found is not None:
                     return found, _STOPPED
@@ -81,10 +132,10 @@ def _block(
                 return None, _ENDED
             rebound |= _stored(stmt)
             continue
-        if isinstance(
-            stmt, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise)
-        ):
-            calls = _calls(stmt)
+        if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return, ast.Raise)):
+            # A local variable's annotation is never evaluated.
+            read = [stmt.target, stmt.value] if isinstance(stmt, ast.AnnAssign) else [stmt]
+            calls = [c for part in read if part is not None for c in _calls(part)]
             if calls:
                 return _same_call(calls[0], fn, rebound), _STOPPED
             if isinstance(stmt, (ast.Return, ast.Raise)):
@@ -99,12 +150,28 @@ def _block(
 
 def _calls(node: ast.AST) -> list[ast.Call]:
     """The calls in ``node`` in the order Python makes them: the callee and arguments
-    first, then the call (left to right otherwise)."""
+    first, then the call (left to right otherwise). `_Unsure` when a call sits where
+    Python may skip it (a later operand of ``and``/``or``, a branch of a conditional
+    expression, a later link of a comparison chain) and no call comes before it."""
     out: list[ast.Call] = []
 
     def visit(n: ast.AST) -> None:
-        for child in ast.iter_child_nodes(n):
+        first: list[ast.AST]
+        maybe: list[ast.AST] = []
+        if isinstance(n, ast.BoolOp):
+            first, maybe = [n.values[0]], list(n.values[1:])
+        elif isinstance(n, ast.IfExp):
+            first, maybe = [n.test], [n.body, n.orelse]
+        elif isinstance(n, ast.Compare):
+            first, maybe = [n.left, n.comparators[0]], list(n.comparators[1:])
+        else:
+            first = list(ast.iter_child_nodes(n))
+        for child in first:
             visit(child)
+        if any(isinstance(c, ast.Call) for m in maybe for c in ast.walk(m)):
+            if not out:
+                raise _Unsure
+            return  # a call came first: only that one matters to the reader
         if isinstance(n, ast.Call):
             out.append(n)
 
@@ -131,8 +198,6 @@ def _same_call(call: ast.Call, fn: ast.FunctionDef, rebound: set[str]) -> ast.Ca
     none of them assigned anew; else None."""
     if not (isinstance(call.func, ast.Name) and call.func.id == fn.name) or call.keywords:
         return None
-    if fn.name in rebound:
-        return None  # the name now holds something else (``go_to = goto``)
     a = fn.args
     if a.kwonlyargs or a.vararg or a.kwarg or a.posonlyargs:
         return None
