@@ -155,18 +155,24 @@ def _learner(family, learner, actor, sandbox, tmp_path, **kw):
     return Learner(family, LearnContext.for_run(learner, actor, sandbox, Journal(tmp_path)), cfg)
 
 
-def test_creation_sends_a_hard_coded_answer_back_and_counts_the_check(
-    gripper, sandbox, scripted, tmp_path
-):
+def _refused_then_fixed(family, sandbox, scripted, tmp_path, answer):
+    """Learn (no revision round) with a learner whose first answer is ``answer`` and whose
+    fix is `GOOD`; the actor only lists valid actions."""
     learner = scripted(
         [
-            {"purpose": "create_actions", "response": HARD_CODED},
+            {"purpose": "create_actions", "response": answer},
             {"purpose": "fix_actions", "response": GOOD},
             *SUPPORT,
         ]
     )
     actor = scripted([], default="check_valid_actions()")
-    result = _learner(gripper, learner, actor, sandbox, tmp_path, rounds=0).learn()
+    return _learner(family, learner, actor, sandbox, tmp_path, rounds=0).learn()
+
+
+def test_creation_sends_a_hard_coded_answer_back_and_counts_the_check(
+    gripper, sandbox, scripted, tmp_path
+):
+    result = _refused_then_fixed(gripper, sandbox, scripted, tmp_path, HARD_CODED)
     assert result.best is not None
     assert [a.name for a in result.best.library.actions] == ["carry"]
     assert "obj, from_room, to_room, gripper" in result.best.library.source

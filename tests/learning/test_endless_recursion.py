@@ -13,7 +13,7 @@ import pytest
 from learnact.envs import registry
 from learnact.learning.checks import CHECKS, Checker, check_counts, endless_recursion
 from learnact.learning.journal import read_events
-from tests.learning.test_checks import GOOD, SUPPORT, _learner
+from tests.learning.test_checks import GOOD, _refused_then_fixed
 
 GRIPPER = "pddl-gen/gripper[size=2,tasks=10]"
 
@@ -234,15 +234,7 @@ def test_creation_sends_an_endless_answer_back_and_counts_it(gripper, sandbox, s
         "    pick(obj, from_room, gripper)\n",
     )
     assert endless != GOOD
-    learner = scripted(
-        [
-            {"purpose": "create_actions", "response": endless},
-            {"purpose": "fix_actions", "response": GOOD},
-            *SUPPORT,
-        ]
-    )
-    actor = scripted([], default="check_valid_actions()")
-    result = _learner(gripper, learner, actor, sandbox, tmp_path, rounds=0).learn()
+    result = _refused_then_fixed(gripper, sandbox, scripted, tmp_path, endless)
     assert result.best is not None and "if not carry(" not in result.best.library.source
     assert result.checks == {**dict.fromkeys(CHECKS, 0), "endless_recursion": 1}
     assert check_counts(read_events(tmp_path)) == result.checks

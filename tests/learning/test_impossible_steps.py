@@ -16,7 +16,7 @@ from learnact.envs import registry
 from learnact.learning.checks import CHECKS, Checker, check_counts
 from learnact.learning.journal import read_events
 from learnact.learning.straight import straight_line_calls
-from tests.learning.test_checks import GOOD, SUPPORT, _learner
+from tests.learning.test_checks import GOOD, _refused_then_fixed
 
 GRIPPER = "pddl-gen/gripper[size=2,tasks=10]"
 BLOCKWORLD = "pddl-gen/blockworld[size=3,tasks=6]"
@@ -308,15 +308,7 @@ def test_creation_sends_an_impossible_answer_back_and_counts_it(
         "    return drop(obj, to_room, gripper)\n",
         "    move(to_room, to_room)\n    return drop(obj, to_room, gripper)\n",
     )
-    learner = scripted(
-        [
-            {"purpose": "create_actions", "response": impossible},
-            {"purpose": "fix_actions", "response": GOOD},
-            *SUPPORT,
-        ]
-    )
-    actor = scripted([], default="check_valid_actions()")
-    result = _learner(gripper, learner, actor, sandbox, tmp_path, rounds=0).learn()
+    result = _refused_then_fixed(gripper, sandbox, scripted, tmp_path, impossible)
     assert result.best is not None and "move(to_room, to_room)" not in result.best.library.source
     assert result.checks == {**dict.fromkeys(CHECKS, 0), "impossible_steps": 1}
     assert check_counts(read_events(tmp_path)) == result.checks

@@ -113,14 +113,13 @@ def _block(
         if any(isinstance(n, _UNFOLLOWED) or _changes_an_object(n) for n in ast.walk(stmt)):
             return None, _STOPPED
         if isinstance(stmt, ast.If):
-            calls = _calls(stmt.test)
-            if calls:
-                return _same_call(calls[0], fn, rebound), _STOPPED
+            call = _first_call(stmt.test)
+            if call is not None:
+                return _same_call(call, fn, rebound), _STOPPED
             ways = []
             branches = [stmt.body, stmt.orelse]
             if isinstance(stmt.test, ast.Constant):  # ``if False:`` never runs its body
-                taken = stmt.body if stmt.test.value else stmt.orelse
-                branches = [taken, taken]
+                branches = [stmt.body if stmt.test.value else stmt.orelse]
             for branch in branches:
                 found, way = _block(branch, fn, set(rebound))
                 if found is not None:
@@ -128,16 +127,16 @@ def _block(
                 ways.append(way)
             if _STOPPED in ways:
                 return None, _STOPPED
-            if ways == [_ENDED, _ENDED]:
+            if all(way == _ENDED for way in ways):
                 return None, _ENDED
             rebound |= _stored(stmt)
             continue
         if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return, ast.Raise)):
             # A local variable's annotation is never evaluated.
             read = [stmt.target, stmt.value] if isinstance(stmt, ast.AnnAssign) else [stmt]
-            calls = [c for part in read if part is not None for c in _calls(part)]
-            if calls:
-                return _same_call(calls[0], fn, rebound), _STOPPED
+            call = _first_call(*(part for part in read if part is not None))
+            if call is not None:
+                return _same_call(call, fn, rebound), _STOPPED
             if isinstance(stmt, (ast.Return, ast.Raise)):
                 return None, _ENDED
             rebound |= _stored(stmt)
@@ -148,14 +147,13 @@ def _block(
     return None, _ON
 
 
-def _calls(node: ast.AST) -> list[ast.Call]:
-    """The calls in ``node`` in the order Python makes them: the callee and arguments
-    first, then the call (left to right otherwise). `_Unsure` when a call sits where
-    Python may skip it (a later operand of ``and``/``or``, a branch of a conditional
-    expression, a later link of a comparison chain) and no call comes before it."""
-    out: list[ast.Call] = []
+def _first_call(*nodes: ast.AST) -> ast.Call | None:
+    """The first call Python makes in ``nodes`` (in order): the callee and arguments
+    before the call, left to right otherwise; None when they call nothing. `_Unsure` when
+    a call sits where Python may skip it (a later operand of ``and``/``or``, a branch of
+    a conditional expression, a later link of a comparison chain) and none comes before."""
 
-    def visit(n: ast.AST) -> None:
+    def visit(n: ast.AST) -> ast.Call | None:
         first: list[ast.AST]
         maybe: list[ast.AST] = []
         if isinstance(n, ast.BoolOp):
@@ -167,16 +165,18 @@ def _calls(node: ast.AST) -> list[ast.Call]:
         else:
             first = list(ast.iter_child_nodes(n))
         for child in first:
-            visit(child)
+            found = visit(child)
+            if found is not None:
+                return found
         if any(isinstance(c, ast.Call) for m in maybe for c in ast.walk(m)):
-            if not out:
-                raise _Unsure
-            return  # a call came first: only that one matters to the reader
-        if isinstance(n, ast.Call):
-            out.append(n)
+            raise _Unsure
+        return n if isinstance(n, ast.Call) else None
 
-    visit(node)
-    return out
+    for node in nodes:
+        found = visit(node)
+        if found is not None:
+            return found
+    return None
 
 
 def _changes_an_object(node: ast.AST) -> bool:
